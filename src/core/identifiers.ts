@@ -22,7 +22,7 @@ export function normaliseIdentifier(raw: string | null | undefined): string | un
   if (raw === null || raw === undefined) return undefined;
   const value = String(raw)
     .toUpperCase()
-    .replace(/[\s:.\-]/g, "");
+    .replace(/[\s:.-]/g, "");
   return PLACEHOLDERS.has(value) ? undefined : value;
 }
 

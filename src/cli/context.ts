@@ -1,0 +1,53 @@
+/** Everything a command needs, opened from the configuration. */
+import { resolve } from "node:path";
+import type { Ports } from "../core/ports/index.ts";
+import { Engine } from "../engine/engine.ts";
+import { Worker } from "../engine/worker.ts";
+import { openSqliteStore, type Store } from "../store/open.ts";
+import { type FerryConfig, loadConfig } from "./config.ts";
+import { SimulatedConnectionHandle } from "./simulated-connection.ts";
+
+export interface Context {
+  config: FerryConfig;
+  store: Store;
+  ports: Ports;
+  engine: Engine;
+  worker: Worker;
+  now(): number;
+  /** the simulated organisation: its clock only moves when `ferry run` moves it */
+  simulation: SimulatedConnectionHandle;
+  close(): Promise<void>;
+}
+
+export async function openContext(configPath: string | undefined): Promise<Context> {
+  const { config, dir } = loadConfig(configPath);
+  const store = await openSqliteStore(resolve(dir, config.database));
+  const simulation = await SimulatedConnectionHandle.open(
+    config.connection,
+    resolve(dir, `${config.database}.simulation.jsonl`),
+  );
+  const engine = new Engine(store, simulation.ports);
+  return {
+    config,
+    store,
+    ports: simulation.ports,
+    engine,
+    worker: new Worker(store, simulation.ports, engine.settings),
+    simulation,
+    now: () => simulation.world.clock.now(),
+    close: () => store.close(),
+  };
+}
+
+/** Runs a command body with an opened context and always closes it. */
+export async function withContext<T>(
+  configPath: string | undefined,
+  body: (ctx: Context) => Promise<T>,
+): Promise<T> {
+  const ctx = await openContext(configPath);
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.close();
+  }
+}

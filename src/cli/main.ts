@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** The `ferry` command line. Each command lives in commands/, one file each. */
+import { Command } from "commander";
+import { registerDemo } from "./commands/demo.ts";
+import { registerImport } from "./commands/import.ts";
+import { registerInit } from "./commands/init.ts";
+import { registerPlan } from "./commands/plan.ts";
+import { registerReadiness } from "./commands/readiness.ts";
+import { registerReport } from "./commands/report.ts";
+import { registerRetire } from "./commands/retire.ts";
+import { registerRun } from "./commands/run.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerWave } from "./commands/wave.ts";
+import { CliError } from "./format.ts";
+
+const program = new Command()
+  .name("ferry")
+  .description(
+    "Move devices from an old EMM product to Microsoft Intune in waves, never under both products' conditional access.",
+  )
+  .option("--config <file>", "configuration file", "ferry.json")
+  .showHelpAfterError();
+
+for (const register of [
+  registerInit,
+  registerImport,
+  registerReadiness,
+  registerPlan,
+  registerWave,
+  registerRun,
+  registerStatus,
+  registerReport,
+  registerRetire,
+  registerDemo,
+]) {
+  register(program);
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`ferry: ${message}\n`);
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+});

@@ -1,0 +1,192 @@
+/**
+ * `ferry demo`: a whole Migrate-to-Intune campaign against the simulated organisation, on an
+ * accelerated clock. It wires the real engine, store and worker to the world's ports, exactly
+ * as an installation wires them to connectors.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { isMigrated } from "../core/device-state.ts";
+import type { DeviceState } from "../core/model.ts";
+import { defaultCapacity, defaultPlanOptions, type PlanPerson, planWaves } from "../core/planner.ts";
+import { HOUR } from "../core/time.ts";
+import { checkStore } from "../engine/checker.ts";
+import { Engine } from "../engine/engine.ts";
+import { setMeta } from "../engine/meta.ts";
+import { importPeople } from "../engine/people-import.ts";
+import { buildReport, type Report } from "../engine/report.ts";
+import { MANUAL_ITEMS } from "../engine/retirement.ts";
+import { buildWaveViews, waveProgress } from "../engine/wave-view.ts";
+import { savePlan, startWave } from "../engine/waves.ts";
+import { Worker } from "../engine/worker.ts";
+import type { WorkingSet } from "../engine/working-set.ts";
+import { openSqliteStore, type Store } from "../store/open.ts";
+import { GroundTruthChecker, type GroundTruthLine } from "../world/ground-truth.ts";
+import { SimulatedOrganisation, type WorldOptions } from "../world/world.ts";
+import { DEMO_PILOT_MODE, DEMO_WAVE_SETTINGS } from "./settings.ts";
+
+export interface DemoOptions {
+  people: number;
+  seed: number;
+  /** ground-truth log destination (JSON lines) */
+  eventsFile?: string;
+  /** SQLite path; in memory by default */
+  database?: string;
+  /** simulated time between passes */
+  tick?: number;
+  /** stop after this many simulated days even if unfinished (the report says so) */
+  maxDays?: number;
+  behaviour?: WorldOptions["behaviour"];
+  onProgress?: (p: DemoProgress) => void;
+}
+
+export interface DemoProgress {
+  day: number;
+  waves: { name: string; status: string; migrated: number; devices: number }[];
+  migrated: number;
+  devices: number;
+  phase: "migrating" | "retiring" | "done";
+}
+
+export interface DemoResult {
+  report: Report;
+  groundTruth: ReturnType<GroundTruthChecker["report"]>;
+  storeViolations: number;
+  finished: boolean;
+  passes: number;
+  wallMs: number;
+}
+
+/** The demo starts on a Monday morning, like a real campaign. */
+export const DEMO_START = Date.UTC(2027, 0, 4, 8, 0, 0);
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const wallStart = performance.now();
+  const tick = options.tick ?? 3 * HOUR;
+  const maxDays = options.maxDays ?? 365;
+  const fd = options.eventsFile ? openSync(options.eventsFile, "w") : undefined;
+  const checker = new GroundTruthChecker();
+  let buffered: string[] = [];
+  const sink = (line: GroundTruthLine) => {
+    checker.feed(line);
+    if (fd !== undefined) {
+      buffered.push(JSON.stringify(line));
+      if (buffered.length >= 2000) flush();
+    }
+  };
+  const flush = () => {
+    if (fd !== undefined && buffered.length > 0) writeSync(fd, `${buffered.join("\n")}\n`);
+    buffered = [];
+  };
+
+  const world = new SimulatedOrganisation({
+    seed: options.seed,
+    people: options.people,
+    start: DEMO_START,
+    sink,
+    ...(options.behaviour ? { behaviour: options.behaviour } : {}),
+  });
+  const store = await openSqliteStore(options.database ?? ":memory:");
+  try {
+    const engine = new Engine(store, world.ports);
+    const worker = new Worker(store, world.ports, engine.settings);
+    const clock = world.clock;
+
+    await importPeople(store.db, world.ports.directory, clock.now(), {
+      breakGlassUpns: world.breakGlassUpns,
+      vipUpns: world.vipUpns,
+    });
+    await engine.reconcile(); // first pass: inventories and readiness
+    await worker.drain();
+    await planAndApprove(store, clock.now());
+
+    let passes = 1;
+    let phase: DemoProgress["phase"] = "migrating";
+    const end = DEMO_START + maxDays * 24 * HOUR;
+    while (clock.now() < end) {
+      world.advanceTo(clock.now() + tick);
+      await engine.reconcile();
+      await worker.drain();
+      passes++;
+      const progress = snapshot(engine.lastPass, clock.now(), phase);
+      options.onProgress?.(progress);
+      if (phase === "migrating" && progress.waves.every((w) => w.status === "complete")) {
+        phase = "retiring";
+        await setMeta(store.db, "retirement", {
+          requestedAt: clock.now(),
+          by: "demo-admin",
+          confirmations: {},
+        });
+      } else if (phase === "retiring" && !(await world.ports.sourceAccess.policyEnabled())) {
+        // The old product's CA is off and read back: the admin confirms the manual items
+        // and cancels the subscription.
+        const confirmations = Object.fromEntries(
+          Object.keys(MANUAL_ITEMS).map((id) => [id, { by: "demo-admin", at: clock.now() }]),
+        );
+        await setMeta(store.db, "retirement", { requestedAt: clock.now(), by: "demo-admin", confirmations });
+        world.decommissionSource();
+        await setMeta(store.db, "sourceRetired", { at: clock.now() });
+        await engine.reconcile(); // observe the product gone
+        await worker.drain();
+        phase = "done";
+        options.onProgress?.(snapshot(engine.lastPass, clock.now(), phase));
+        break;
+      }
+    }
+    flush();
+    const report = await buildReport(store.db, clock.now(), DEMO_START);
+    const groundTruth = checker.report();
+    const storeViolations = (await checkStore(store.db)).length;
+    report.invariantViolations = groundTruth.violations.length + storeViolations;
+    return {
+      report,
+      groundTruth,
+      storeViolations,
+      finished: phase === "done",
+      passes,
+      wallMs: performance.now() - wallStart,
+    };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    await store.close();
+  }
+}
+
+async function planAndApprove(store: Store, now: number): Promise<void> {
+  const people = await store.db.selectFrom("people").selectAll().execute();
+  const devices = await store.db.selectFrom("devices").select(["person_id", "path"]).execute();
+  const movable = new Map<string, number>();
+  for (const d of devices) {
+    if (!d.person_id || d.path === "unsupported-os" || d.path === "no-owner") continue;
+    movable.set(d.person_id, (movable.get(d.person_id) ?? 0) + 1);
+  }
+  const planPeople: PlanPerson[] = people.map((p) => ({
+    id: p.id,
+    department: p.department,
+    location: p.location,
+    vip: p.vip === 1,
+    breakGlass: p.break_glass === 1,
+    devices: movable.get(p.id) ?? 0,
+  }));
+  const plan = planWaves(planPeople, defaultPlanOptions(now, DEMO_WAVE_SETTINGS, defaultCapacity()));
+  const waves = plan.waves.map((w) =>
+    w.pilot ? { ...w, settings: { ...w.settings, caMode: DEMO_PILOT_MODE } } : w,
+  );
+  await savePlan(store.db, waves, now, "demo-admin");
+  for (const w of waves) await startWave(store.db, `w${w.ordinal}`, now, "demo-admin");
+}
+
+function snapshot(ws: WorkingSet | undefined, now: number, phase: DemoProgress["phase"]): DemoProgress {
+  const waves: DemoProgress["waves"] = [];
+  let migrated = 0;
+  let devices = 0;
+  if (ws) {
+    for (const v of [...buildWaveViews(ws).values()].sort((a, b) => a.row.ordinal - b.row.ordinal)) {
+      const p = waveProgress(v);
+      waves.push({ name: v.row.name, status: v.row.status, migrated: p.migrated, devices: p.devices });
+    }
+    for (const d of ws.devices.values()) {
+      devices++;
+      if (isMigrated(d.state as DeviceState)) migrated++;
+    }
+  }
+  return { day: (now - DEMO_START) / (24 * HOUR), phase, waves, migrated, devices };
+}

@@ -1,0 +1,133 @@
+/**
+ * The e-mails Ferry sends, per stage, with steps for each of the person's devices. The
+ * idempotency key names person, wave, stage and round, so no restart sends one twice.
+ * (Templates with locales, HTML and previews come with the console; this is the plain text.)
+ */
+import { iso } from "../core/time.ts";
+import type { DeviceRow, PersonRow, WaveRow } from "../store/schema.ts";
+import type { NewAction } from "./actions.ts";
+
+type WaveRef = Pick<WaveRow, "id" | "name">;
+
+export const TEMPLATES = [
+  "announcement",
+  "instructions",
+  "reset-instructions",
+  "reminder",
+  "deadline",
+  "blocked",
+  "done",
+  "postponed",
+] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+const SUBJECTS: Record<Template, string> = {
+  announcement: "Your devices move to Microsoft Intune soon",
+  instructions: "Action needed: move your devices to Microsoft Intune",
+  "reset-instructions": "Your company device needs a reset to move to Intune",
+  reminder: "Reminder: finish moving your devices to Microsoft Intune",
+  deadline: "Two days left to move your devices to Microsoft Intune",
+  blocked: "Enroll now to get your e-mail back",
+  done: "You're done: your devices are managed by Microsoft Intune",
+  postponed: "Your device migration is postponed",
+};
+
+export function mailAction(
+  now: number,
+  person: PersonRow,
+  wave: WaveRef | undefined,
+  template: Template,
+  round: string,
+  devices: readonly DeviceRow[],
+): NewAction<"mail"> {
+  return {
+    key: `mail:${template}:${wave?.id ?? "-"}:${person.id}:${round}`,
+    kind: "mail",
+    waveId: wave?.id ?? null,
+    notBefore: now,
+    payload: {
+      personId: person.id,
+      to: person.email,
+      template,
+      subject: SUBJECTS[template],
+      text: render(template, person, wave, devices),
+    },
+  };
+}
+
+function render(
+  template: Template,
+  person: PersonRow,
+  wave: WaveRef | undefined,
+  devices: readonly DeviceRow[],
+): string {
+  const lines = [`Hello ${person.display_name},`, ""];
+  switch (template) {
+    case "announcement":
+      lines.push(
+        `Your devices move from the current device management to Microsoft Intune in "${wave?.name}".`,
+        "You will receive step-by-step instructions for each device when it is your turn.",
+      );
+      break;
+    case "postponed":
+      lines.push(
+        "The move of your devices has been postponed. Nothing changes for you until we write again.",
+      );
+      break;
+    case "done":
+      lines.push("All your devices are now managed by Microsoft Intune. Thank you!");
+      break;
+    case "blocked":
+      lines.push(
+        "Company e-mail and apps now require a device managed by Microsoft Intune.",
+        "Enroll now with the steps below to regain access:",
+      );
+      break;
+    default:
+      lines.push("Please follow these steps for each device:");
+  }
+  if (template !== "announcement" && template !== "postponed" && template !== "done") {
+    for (const d of devices) lines.push("", `• ${d.model} (${d.platform}): ${stepsFor(d)}`);
+  }
+  lines.push("", 'Questions? Contact the helpdesk and mention "Intune migration".');
+  return lines.join("\n");
+}
+
+/** The exact next step for one device, by path and platform. */
+export function stepsFor(d: DeviceRow): string {
+  switch (d.path) {
+    case "factory-reset":
+      return "back up your data, then reset the device (Settings › System › Reset) or book a slot with IT; it enrolls in Intune during setup.";
+    case "apple-migration-deadline":
+      return d.apple_deadline_at
+        ? `accept the management change notice on the device before ${iso(d.apple_deadline_at).slice(0, 10)}; your apps and data stay.`
+        : "IT will move this device to Intune for you; you will see a notice on the device.";
+    case "admin-retire":
+      return `IT removes the old management remotely; then enroll it in Intune: ${enrollStep(d)}`;
+    default:
+      return `${unenrollStep(d)} Then ${enrollStep(d)}`;
+  }
+}
+
+function unenrollStep(d: DeviceRow): string {
+  switch (d.platform) {
+    case "ios":
+    case "ipados":
+      return "Remove the old management profile (Settings › General › VPN & Device Management).";
+    case "android":
+      return "Remove the work profile of the old product (Settings › Accounts › Work › Remove work profile).";
+    case "macos":
+      return "Remove the old management profile (System Settings › Privacy & Security › Profiles) and its agent.";
+    default:
+      return "Disconnect the old management (Settings › Accounts › Access work or school › Disconnect).";
+  }
+}
+
+function enrollStep(d: DeviceRow): string {
+  switch (d.platform) {
+    case "windows":
+      return "sign in with your work account under Settings › Accounts › Access work or school › Connect.";
+    default:
+      return "install Intune Company Portal and sign in with your work account.";
+  }
+}

@@ -1,0 +1,45 @@
+/** Small facts the engine keeps between passes, as JSON in the meta table. */
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../store/schema.ts";
+
+export interface MetaValues {
+  /** the last Intune policy verification */
+  targetPolicy: { checkedAt: number; enabled: boolean; ok: boolean; problems: string[] };
+  lastPassAt: number;
+  /** set by `ferry retire`: stop putting anyone back under the old product, then switch its CA off */
+  retirement: { requestedAt: number; by: string; confirmations: Record<string, { by: string; at: number }> };
+  sourceRetired: { at: number };
+  sourcePolicyEnabled: boolean;
+  /**
+   * Bumped by every writer of people, devices or waves other than the engine's own pass
+   * (plans, wave edits, imports), so an engine that keeps rows in memory knows to reload.
+   */
+  generation: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function getMeta<K extends keyof MetaValues>(
+  db: Db,
+  key: K,
+): Promise<MetaValues[K] | undefined> {
+  const row = await db.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as MetaValues[K]) : undefined;
+}
+
+export async function setMeta<K extends keyof MetaValues>(
+  db: Db,
+  key: K,
+  value: MetaValues[K],
+): Promise<void> {
+  const json = JSON.stringify(value);
+  await db
+    .insertInto("meta")
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: json }))
+    .execute();
+}
+
+export async function bumpGeneration(db: Db): Promise<void> {
+  await setMeta(db, "generation", ((await getMeta(db, "generation")) ?? 0) + 1);
+}

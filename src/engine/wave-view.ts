@@ -1,0 +1,71 @@
+/**
+ * Per-wave facts a pass needs more than once: members, devices, and how far the wave got.
+ */
+import { isMigrated, isSettled } from "../core/device-state.ts";
+import type { DeviceState, WaveSettings } from "../core/model.ts";
+import type { DeviceRow, PersonRow, WaveRow } from "../store/schema.ts";
+import type { WorkingSet } from "./working-set.ts";
+
+export interface WaveView {
+  row: WaveRow;
+  settings: WaveSettings;
+  people: PersonRow[];
+  devices: DeviceRow[];
+}
+
+export function waveSettings(row: WaveRow): WaveSettings {
+  return JSON.parse(row.settings) as WaveSettings;
+}
+
+export function buildWaveViews(ws: WorkingSet): Map<string, WaveView> {
+  const views = new Map<string, WaveView>();
+  for (const row of ws.waves.values())
+    views.set(row.id, { row, settings: waveSettings(row), people: [], devices: [] });
+  const personWave = new Map<string, WaveView>();
+  for (const p of ws.people.values()) {
+    const view = p.wave_id ? views.get(p.wave_id) : undefined;
+    if (view) {
+      view.people.push(p);
+      personWave.set(p.id, view);
+    }
+  }
+  for (const d of ws.devices.values()) {
+    const view = d.person_id ? personWave.get(d.person_id) : undefined;
+    if (view) view.devices.push(d);
+  }
+  return views;
+}
+
+/** A device waiting on a path that does not need Ferry any more: a reset, or Apple's deadline. */
+export function isAwaitingNamedPath(d: DeviceRow): boolean {
+  if (isSettled(d.state as DeviceState)) return false;
+  return (
+    d.path === "factory-reset" || (d.path === "apple-migration-deadline" && d.apple_deadline_at !== null)
+  );
+}
+
+export interface WaveProgress {
+  devices: number;
+  migrated: number;
+  /** devices that count toward the success threshold: not excluded, not retired */
+  migratable: number;
+  /** every device settled or awaiting a named path */
+  finished: boolean;
+}
+
+export function waveProgress(view: WaveView): WaveProgress {
+  let migrated = 0;
+  let migratable = 0;
+  let finished = true;
+  for (const d of view.devices) {
+    const state = d.state as DeviceState;
+    if (state !== "excluded" && state !== "retired") migratable++;
+    if (isMigrated(state)) migrated++;
+    if (!isSettled(state) && !isAwaitingNamedPath(d)) finished = false;
+  }
+  return { devices: view.devices.length, migrated, migratable, finished };
+}
+
+export function successShare(p: WaveProgress): number {
+  return p.migratable === 0 ? 1 : p.migrated / p.migratable;
+}

@@ -1,0 +1,167 @@
+/**
+ * The worker: claims ready actions with a lease, executes them through the ports, records
+ * the result, and retries failures with capped exponential backoff. A worker that dies
+ * mid-action loses nothing: its lease expires and the next worker takes the action over.
+ */
+import { createHash } from "node:crypto";
+import type { Ports } from "../core/ports/index.ts";
+import type { Store } from "../store/open.ts";
+import type { ActionRow } from "../store/schema.ts";
+import type { ActionKind, ActionPayloads } from "./actions.ts";
+import { audit } from "./audit.ts";
+import { handlers } from "./handlers.ts";
+import type { EngineSettings } from "./settings.ts";
+
+export interface WorkerStats {
+  executed: number;
+  failed: number;
+  retried: number;
+}
+
+export class Worker {
+  readonly stats: WorkerStats = { executed: 0, failed: 0, retried: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly ports: Ports,
+    private readonly settings: EngineSettings,
+    readonly id = "worker-1",
+  ) {}
+
+  /** Claims up to `limit` ready actions (pending and due, or running with an expired lease). */
+  async claim(limit: number): Promise<ActionRow[]> {
+    const now = this.ports.clock.now();
+    const { db } = this.store;
+    const ready = db
+      .selectFrom("actions")
+      .select("id")
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "pending"), eb("not_before", "<=", now)]),
+          eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)]),
+        ]),
+      )
+      .orderBy("id")
+      .limit(limit);
+    return db
+      .updateTable("actions")
+      .set({
+        status: "running",
+        lease_owner: this.id,
+        lease_until: now + this.settings.leaseFor,
+        updated_at: now,
+      })
+      .where("id", "in", ready)
+      .returningAll()
+      .execute();
+  }
+
+  /** Runs until nothing is ready now; returns how many actions it finished. */
+  async drain(batch = 100): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const claimed = await this.claim(batch);
+      if (claimed.length === 0) return done;
+      for (const action of claimed) {
+        await this.execute(action);
+        done++;
+      }
+    }
+  }
+
+  async execute(action: ActionRow): Promise<void> {
+    const kind = action.kind as ActionKind;
+    const payload = JSON.parse(action.payload) as ActionPayloads[ActionKind];
+    let result: Record<string, unknown>;
+    try {
+      const handler = handlers[kind] as (
+        p: Ports,
+        payload: unknown,
+        key?: string,
+      ) => Promise<Record<string, unknown>>;
+      result = await handler(this.ports, payload, action.key);
+    } catch (error) {
+      await this.#fail(action, error);
+      return;
+    }
+    await this.#finish(action, "done", JSON.stringify(result), null);
+    this.stats.executed++;
+  }
+
+  async #fail(action: ActionRow, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = action.attempts + 1;
+    if (attempts >= this.settings.maxAttempts) {
+      await this.#finish(action, "failed", null, message, attempts);
+      this.stats.failed++;
+      return;
+    }
+    const now = this.ports.clock.now();
+    await this.store.db
+      .updateTable("actions")
+      .set({
+        status: "pending",
+        attempts,
+        last_error: message,
+        not_before: now + this.backoff(action.key, attempts),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      })
+      .where("id", "=", action.id)
+      .where("lease_owner", "=", this.id)
+      .execute();
+    this.stats.retried++;
+  }
+
+  /** Exponential backoff with jitter; the jitter is derived from the key so runs stay reproducible. */
+  backoff(key: string, attempts: number): number {
+    const ceiling = Math.min(this.settings.backoffMax, this.settings.backoffBase * 2 ** (attempts - 1));
+    const h = createHash("sha256").update(`${key}#${attempts}`).digest().readUInt32BE(0) / 0xffffffff;
+    return Math.round(ceiling * (0.5 + h / 2));
+  }
+
+  async #finish(
+    action: ActionRow,
+    status: "done" | "failed",
+    result: string | null,
+    error: string | null,
+    attempts = action.attempts + 1,
+  ): Promise<void> {
+    const now = this.ports.clock.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable("actions")
+        .set({
+          status,
+          result,
+          last_error: error,
+          attempts,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+        })
+        .where("id", "=", action.id)
+        .where("lease_owner", "=", this.id)
+        .where("status", "=", "running")
+        .executeTakeFirst();
+      // Lost the lease to another worker meanwhile: that worker records the outcome.
+      if (Number(updated.numUpdatedRows) === 0) return;
+      // The people and devices that waited on this action are released by the next pass,
+      // which sees the action finished, observes what actually changed and decides again.
+      await audit(trx, [
+        {
+          at: now,
+          actor: this.id,
+          kind: status === "done" ? `action-done` : "alert-action-failed",
+          waveId: action.wave_id,
+          message:
+            status === "done"
+              ? `${action.kind} done`
+              : `${action.kind} failed after ${attempts} attempts: ${error}`,
+          data: { actionId: action.id, key: action.key, result: result ? JSON.parse(result) : null },
+        },
+      ]);
+    });
+  }
+}

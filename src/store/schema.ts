@@ -1,0 +1,149 @@
+/**
+ * The store's tables as Kysely sees them. Times are milliseconds since the epoch (bigint
+ * columns), flags are 0/1 integers, so SQLite and PostgreSQL share one schema.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface PeopleTable {
+  id: string;
+  upn: string;
+  email: string;
+  display_name: string;
+  department: string;
+  location: string;
+  time_zone: string;
+  locale: string;
+  vip: number;
+  break_glass: number;
+  directory_id: string | null;
+  wave_id: string | null;
+  /** observed: on the source's CA exclusion list */
+  source_excluded: number;
+  /** when the exclusion was first read back (confirmation); null when not excluded */
+  source_excluded_since: number | null;
+  /** observed: member of Intune's not-yet-migrated group */
+  target_exempt: number;
+  target_exempt_since: number | null;
+  /** derived from the observations: source | none | target | both (an anomaly Ferry repairs) */
+  ca_governance: string;
+  ca_since: number;
+  /** the CA action under way for this person; decide leaves the person alone meanwhile */
+  ca_action_id: number | null;
+  /** bumped for each CA action, so a repeated move gets a fresh idempotency key */
+  ca_seq: number;
+  instructions_at: number | null;
+  reminders_sent: number;
+  last_reminder_at: number | null;
+  deadline_notice_at: number | null;
+  blocked_notice_at: number | null;
+  done_notice_at: number | null;
+  /** extra time granted by the helpdesk on top of the wave's deadline */
+  deadline_extension: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  person_id: string | null;
+  /** "source" when first seen in the old product, "target" when it appeared in Intune unannounced */
+  origin: string;
+  platform: string;
+  mode: string;
+  ownership: string;
+  os_version: string;
+  model: string;
+  manufacturer: string;
+  serial: string | null;
+  imei: string | null;
+  meid: string | null;
+  udid: string | null;
+  wifi_mac: string | null;
+  path: string;
+  path_why: string;
+  source_id: string | null;
+  source_presence: string;
+  source_last_seen: number | null;
+  source_left_at: number | null;
+  target_id: string | null;
+  target_compliance: string | null;
+  target_enrolled_at: number | null;
+  match_rule: string | null;
+  unenroll_requested_at: number | null;
+  reset_notice_at: number | null;
+  apple_deadline_at: number | null;
+  excluded_reason: string | null;
+  retired_reason: string | null;
+  state: string;
+  state_since: number;
+  /** the device-level action under way (retire, reassign) */
+  action_id: number | null;
+}
+
+export interface WavesTable {
+  id: string;
+  name: string;
+  ordinal: number;
+  pilot: number;
+  status: string;
+  settings: string;
+  groups: string;
+  announce_at: number;
+  announced_at: number | null;
+  handover_at: number | null;
+  enforced_at: number | null;
+  completed_at: number | null;
+  rolled_back_at: number | null;
+  rollbacks: number;
+}
+
+export interface ActionsTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  wave_id: string | null;
+  payload: string;
+  status: string;
+  attempts: number;
+  not_before: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  kind: string;
+  wave_id: string | null;
+  person_id: string | null;
+  device_id: string | null;
+  message: string;
+  data: string | null;
+}
+
+export interface Database {
+  meta: MetaTable;
+  people: PeopleTable;
+  devices: DevicesTable;
+  waves: WavesTable;
+  actions: ActionsTable;
+  audit: AuditTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPersonRow = Insertable<PeopleTable>;
+export type PersonUpdate = Updateable<PeopleTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type NewDeviceRow = Insertable<DevicesTable>;
+export type DeviceUpdate = Updateable<DevicesTable>;
+export type WaveRow = Selectable<WavesTable>;
+export type ActionRow = Selectable<ActionsTable>;
+export type AuditRow = Selectable<AuditTable>;
