@@ -180,7 +180,7 @@ function snapshot(ws: WorkingSet | undefined, now: number, phase: DemoProgress["
   let devices = 0;
   if (ws) {
     for (const v of [...buildWaveViews(ws).values()].sort((a, b) => a.row.ordinal - b.row.ordinal)) {
-      const p = waveProgress(v);
+      const p = waveProgress(v, now);
       waves.push({ name: v.row.name, status: v.row.status, migrated: p.migrated, devices: p.devices });
     }
     for (const d of ws.devices.values()) {

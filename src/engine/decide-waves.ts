@@ -37,13 +37,13 @@ export function decideWaves(ctx: WaveContext): void {
 }
 
 /** Why a scheduled wave may not start yet; undefined when it may. */
-export function gateBlocker(view: WaveView, ordered: WaveView[]): string | undefined {
+export function gateBlocker(view: WaveView, ordered: WaveView[], now: number): string | undefined {
   for (const earlier of ordered) {
     if (earlier.row.ordinal >= view.row.ordinal) break;
     if (earlier.row.status === "rolled-back" || earlier.row.status === "draft") continue;
     if (earlier.row.status === "scheduled") return `${earlier.row.name} has not started`;
     if (earlier.row.pilot) {
-      const share = successShare(waveProgress(earlier));
+      const share = successShare(waveProgress(earlier, now));
       if (share < earlier.settings.successThreshold) {
         return `${earlier.row.name} at ${(share * 100).toFixed(0)}% migrated, needs ${(earlier.settings.successThreshold * 100).toFixed(0)}%`;
       }
@@ -55,7 +55,7 @@ export function gateBlocker(view: WaveView, ordered: WaveView[]): string | undef
 function maybeAnnounce(ctx: WaveContext, view: WaveView, ordered: WaveView[]): void {
   const { ws } = ctx;
   if (ws.now < view.row.announce_at) return;
-  const blocker = gateBlocker(view, ordered);
+  const blocker = gateBlocker(view, ordered, ws.now);
   if (blocker) return;
   ws.updateWave(view.row, { status: "announced", announced_at: ws.now });
   ws.note({
@@ -109,7 +109,7 @@ function maybeEnforced(ctx: WaveContext, view: WaveView): void {
 }
 
 function maybeComplete(ctx: WaveContext, view: WaveView): void {
-  const progress = waveProgress(view);
+  const progress = waveProgress(view, ctx.ws.now);
   if (!progress.finished) return;
   ctx.ws.updateWave(view.row, { status: "complete", completed_at: ctx.ws.now });
   ctx.ws.note({

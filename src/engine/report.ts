@@ -141,7 +141,7 @@ export async function buildReport(db: Db, now: number, startedAt: number): Promi
         status: v.row.status,
         people: v.people.length,
         devices: count(v.devices),
-        successShare: Number(successShare(waveProgress(v)).toFixed(4)),
+        successShare: Number(successShare(waveProgress(v, now)).toFixed(4)),
         announcedAt: isoOrNull(v.row.announced_at),
         handoverAt: isoOrNull(v.row.handover_at),
         enforcedAt: isoOrNull(v.row.enforced_at),

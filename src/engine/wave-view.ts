@@ -36,12 +36,20 @@ export function buildWaveViews(ws: WorkingSet): Map<string, WaveView> {
   return views;
 }
 
-/** A device waiting on a path that does not need Ferry any more: a reset, or Apple's deadline. */
-export function isAwaitingNamedPath(d: DeviceRow): boolean {
+/**
+ * A device waiting on a path that no longer needs Ferry: a factory reset its owner was told
+ * about, or Apple's deadline. Given `at`, only once the owner had `resetWindow` to do the
+ * reset and Apple's deadline has passed: a wave is not finished while they are still due.
+ */
+export function isAwaitingNamedPath(d: DeviceRow, at?: { now: number; resetWindow: number }): boolean {
   if (isSettled(d.state as DeviceState)) return false;
-  return (
-    d.path === "factory-reset" || (d.path === "apple-migration-deadline" && d.apple_deadline_at !== null)
-  );
+  if (d.path === "factory-reset") {
+    if (!at) return true;
+    return d.reset_notice_at !== null && at.now >= d.reset_notice_at + at.resetWindow;
+  }
+  if (d.path === "apple-migration-deadline" && d.apple_deadline_at !== null)
+    return !at || at.now >= d.apple_deadline_at;
+  return false;
 }
 
 export interface WaveProgress {
@@ -53,7 +61,8 @@ export interface WaveProgress {
   finished: boolean;
 }
 
-export function waveProgress(view: WaveView): WaveProgress {
+export function waveProgress(view: WaveView, now: number): WaveProgress {
+  const at = { now, resetWindow: view.settings.unenrollDeadline };
   let migrated = 0;
   let migratable = 0;
   let finished = true;
@@ -61,7 +70,7 @@ export function waveProgress(view: WaveView): WaveProgress {
     const state = d.state as DeviceState;
     if (state !== "excluded" && state !== "retired") migratable++;
     if (isMigrated(state)) migrated++;
-    if (!isSettled(state) && !isAwaitingNamedPath(d)) finished = false;
+    if (!isSettled(state) && !isAwaitingNamedPath(d, at)) finished = false;
   }
   return { devices: view.devices.length, migrated, migratable, finished };
 }

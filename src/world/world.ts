@@ -142,6 +142,8 @@ export class SimulatedOrganisation {
     this.#target.ca.onChange((p) => this.#population.targetCaChanged(p));
 
     // The initial state, at the start: everyone's CA in each system, then every device.
+    // Nobody counts as blocked yet (even in a tenant whose NYM group starts empty): a person
+    // notices Intune's CA only when it changes for them.
     this.#source.startCa();
     this.#target.startCa();
     this.#source.startEnrollments();

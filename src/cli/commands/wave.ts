@@ -18,7 +18,7 @@ export function registerWave(program: Command): void {
         const ws = await WorkingSet.load(ctx.store.db, ctx.now());
         const views = [...buildWaveViews(ws).values()].sort((a, b) => a.row.ordinal - b.row.ordinal);
         const rows = views.map((v) => {
-          const p = waveProgress(v);
+          const p = waveProgress(v, ctx.now());
           return {
             id: v.row.id,
             name: v.row.name,
@@ -30,7 +30,7 @@ export function registerWave(program: Command): void {
             migratable: p.migratable,
             success: successShare(p),
             announceAt: v.row.announce_at,
-            gate: v.row.status === "scheduled" ? (gateBlocker(v, views) ?? "open") : "",
+            gate: v.row.status === "scheduled" ? (gateBlocker(v, views, ctx.now()) ?? "open") : "",
           };
         });
         if (opts.json) {
