@@ -18,6 +18,46 @@ import type { WorkingSet } from "./working-set.ts";
 
 export interface PolicyView {
   targetPolicyEnabled: boolean;
+  /** the old product was switched off: its devices vanishing is expected */
+  sourceRetired: boolean;
+}
+
+/** Minimum fleet size for the vanishing check: small fleets legitimately empty out fast. */
+const VANISH_CHECK_MIN = 50;
+
+/**
+ * False when an inventory lost too large a share of the devices known to be there *without
+ * Ferry having asked any of them to leave*. Devices that were retired, reassigned, or whose
+ * owner was told to unenroll are expected to go, in bulk when a wave starts.
+ */
+function believable(
+  ws: WorkingSet,
+  system: "source" | "target",
+  listed: string[],
+  settings: EngineSettings,
+): boolean {
+  const ids = new Set(listed);
+  let known = 0;
+  let vanished = 0;
+  for (const d of ws.devices.values()) {
+    const id = system === "source" ? (d.source_presence !== "absent" ? d.source_id : null) : d.target_id;
+    if (!id) continue;
+    known++;
+    if (!ids.has(id) && !(system === "source" && expectedToLeave(ws, d))) vanished++;
+  }
+  if (known < VANISH_CHECK_MIN || vanished <= known * settings.maxVanishShare) return true;
+  ws.note({
+    kind: "alert-inventory-drop",
+    message: `${system} inventory lists ${listed.length} devices; ${vanished} of ${known} known ones vanished without Ferry asking them to leave: not believed, nothing marked gone. Check the connector, then run again.`,
+  });
+  return false;
+}
+
+function expectedToLeave(ws: WorkingSet, d: DeviceRow): boolean {
+  if (d.unenroll_requested_at !== null || d.reset_notice_at !== null || d.apple_deadline_at !== null)
+    return true;
+  const owner = d.person_id ? ws.people.get(d.person_id) : undefined;
+  return owner?.instructions_at != null;
 }
 
 export function indexPeople(ws: WorkingSet): Map<string, PersonRow> {
@@ -38,8 +78,22 @@ export function applyObservations(
 ): void {
   releaseFinished(ws, openActions);
   const people = indexPeople(ws);
-  applySource(ws, obs.source, people);
-  applyTarget(ws, obs.target, people);
+  const trustSource =
+    policy.sourceRetired ||
+    believable(
+      ws,
+      "source",
+      obs.source.map((r) => r.sourceId),
+      settings,
+    );
+  const trustTarget = believable(
+    ws,
+    "target",
+    obs.target.map((r) => r.targetId),
+    settings,
+  );
+  applySource(ws, obs.source, people, trustSource);
+  applyTarget(ws, obs.target, people, trustTarget);
   applyAccess(ws, obs, policy);
   applyExclusions(ws, settings);
   for (const d of ws.devices.values()) refreshState(ws, d);
@@ -55,7 +109,12 @@ function releaseFinished(ws: WorkingSet, open: ReadonlySet<number>): void {
   }
 }
 
-function applySource(ws: WorkingSet, records: SourceDeviceRecord[], people: Map<string, PersonRow>): void {
+function applySource(
+  ws: WorkingSet,
+  records: SourceDeviceRecord[],
+  people: Map<string, PersonRow>,
+  trusted: boolean,
+): void {
   const bySourceId = new Map<string, DeviceRow>();
   for (const d of ws.devices.values()) if (d.source_id) bySourceId.set(d.source_id, d);
   const seen = new Set<string>();
@@ -92,6 +151,7 @@ function applySource(ws: WorkingSet, records: SourceDeviceRecord[], people: Map<
     if (Object.keys(change).length > 0) ws.updateDevice(existing, change);
   }
   for (const d of ws.devices.values()) {
+    if (!trusted) break;
     if (d.source_id && d.source_presence !== "absent" && !seen.has(d.source_id)) {
       ws.updateDevice(d, { source_presence: "absent", source_left_at: ws.now });
       ws.note({
@@ -128,7 +188,12 @@ function newDeviceFromSource(r: SourceDeviceRecord, people: Map<string, PersonRo
   };
 }
 
-function applyTarget(ws: WorkingSet, records: TargetDeviceRecord[], people: Map<string, PersonRow>): void {
+function applyTarget(
+  ws: WorkingSet,
+  records: TargetDeviceRecord[],
+  people: Map<string, PersonRow>,
+  trusted: boolean,
+): void {
   const byTargetId = new Map<string, DeviceRow>();
   for (const d of ws.devices.values()) if (d.target_id) byTargetId.set(d.target_id, d);
   const seen = new Set<string>();
@@ -142,6 +207,7 @@ function applyTarget(ws: WorkingSet, records: TargetDeviceRecord[], people: Map<
     } else unknown.push(r);
   }
   for (const d of ws.devices.values()) {
+    if (!trusted) break;
     if (d.target_id && !seen.has(d.target_id)) {
       ws.note({
         kind: "target-left",

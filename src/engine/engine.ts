@@ -98,7 +98,10 @@ export class Engine {
       applyObservations(
         ws,
         obs,
-        { targetPolicyEnabled: policy?.enabled ?? true },
+        {
+          targetPolicyEnabled: policy?.enabled ?? true,
+          sourceRetired: (await getMeta(trx, "sourceRetired")) !== undefined,
+        },
         this.settings,
         new Set(open.map((a) => a.id)),
       );

@@ -19,6 +19,12 @@ export interface EngineSettings {
   maxRetiresPerHour: number;
   /** people per CA action; connectors split further to their API's batch size */
   caBatchSize: number;
+  /**
+   * An inventory in which more than this share of known devices vanished at once is not
+   * believed (a truncated export, a paging bug, a wrong tenant): the pass keeps the last
+   * known presence and raises an alert instead of sending thousands of devices to limbo.
+   */
+  maxVanishShare: number;
   leaseFor: Millis;
   maxAttempts: number;
   backoffBase: Millis;
@@ -33,6 +39,7 @@ export const defaultEngineSettings: EngineSettings = {
   limboGiveUpAfter: 21 * DAY,
   maxRetiresPerHour: 200,
   caBatchSize: 500,
+  maxVanishShare: 0.2,
   leaseFor: 5 * MINUTE,
   maxAttempts: 8,
   backoffBase: MINUTE,
