@@ -26,7 +26,11 @@ function files(dir: string): string[] {
   );
 }
 
-const sources = files(SRC).map((path) => ({ path, layer: relative(SRC, path).split("/")[0]!, text: readFileSync(path, "utf8") }));
+const sources = files(SRC).map((path) => ({
+  path,
+  layer: relative(SRC, path).split("/")[0]!,
+  text: readFileSync(path, "utf8"),
+}));
 
 describe("architecture", () => {
   it("knows every layer", () => {
@@ -38,7 +42,8 @@ describe("architecture", () => {
     for (const s of sources) {
       for (const m of s.text.matchAll(/from\s+"(\.[^"]+)"/g)) {
         const target = relative(SRC, resolve(s.path, "..", m[1]!)).split("/")[0]!;
-        if (target !== s.layer && !ALLOWED[s.layer]!.includes(target)) broken.push(`${relative(SRC, s.path)} → ${m[1]}`);
+        if (target !== s.layer && !ALLOWED[s.layer]!.includes(target))
+          broken.push(`${relative(SRC, s.path)} → ${m[1]}`);
       }
     }
     assert.deepEqual(broken, []);
