@@ -413,5 +413,7 @@ export function blankDevice(id: string, now: number): DeviceRow {
     state: "in-source",
     state_since: now,
     action_id: null,
+    retire_requested_at: null,
+    retire_requested_by: null,
   };
 }

@@ -71,6 +71,8 @@ function decidePerson(ctx: DeviceContext, view: WaveView, p: PersonRow, devices:
       retire(ctx, view, d, "seen in both products: the old record is retired");
     } else if (state === "in-source" && d.path === "admin-retire") {
       retire(ctx, view, d, "admin-retire path");
+    } else if (state === "in-source" && d.retire_requested_at !== null) {
+      retire(ctx, view, d, `requested by ${d.retire_requested_by ?? "the owner"}`);
     } else if (
       state === "in-source" &&
       d.path === "self-service" &&

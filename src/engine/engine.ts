@@ -14,6 +14,7 @@ import { getMeta, type MetaValues, setMeta } from "./meta.ts";
 import { type Observations, observe } from "./observe.ts";
 import { decideRetirement } from "./retirement.ts";
 import { defaultEngineSettings, type EngineSettings } from "./settings.ts";
+import { maybeSnapshot } from "./snapshots.ts";
 import { buildWaveViews } from "./wave-view.ts";
 import { WorkingSet } from "./working-set.ts";
 
@@ -28,6 +29,7 @@ export class Engine {
   readonly settings: EngineSettings;
   /** rows kept from the last committed pass, and the generation they belong to */
   #cache: { ws: WorkingSet; generation: number } | undefined;
+  #lastSnapshot: number | undefined;
 
   constructor(
     readonly store: Store,
@@ -128,7 +130,9 @@ export class Engine {
       await ws.commit(trx);
       await setMeta(trx, "lastPassAt", now);
       await setMeta(trx, "sourcePolicyEnabled", obs.sourcePolicyEnabled);
+      const snapshotAt = await maybeSnapshot(trx, ws, this.#lastSnapshot);
       this.#cache = { ws, generation };
+      this.#lastSnapshot = snapshotAt;
       return { at: now, actionsQueued, sourceDevices: obs.source.length, targetDevices: obs.target.length };
     });
   }

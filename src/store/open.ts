@@ -6,11 +6,12 @@
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
 import * as m0001 from "./migrations/0001-initial.ts";
+import * as m0002 from "./migrations/0002-helpdesk-and-history.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
 
-const migrations: Record<string, Migration> = { "0001-initial": m0001 };
+const migrations: Record<string, Migration> = { "0001-initial": m0001, "0002-helpdesk-and-history": m0002 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -81,6 +81,9 @@ export interface DevicesTable {
   state_since: number;
   /** the device-level action under way (retire, reassign) */
   action_id: number | null;
+  /** the helpdesk or the owner asked for a remote retire; done once the owner's CA has moved */
+  retire_requested_at: number | null;
+  retire_requested_by: string | null;
 }
 
 export interface WavesTable {
@@ -129,7 +132,15 @@ export interface AuditTable {
   data: string | null;
 }
 
+/** Hourly counts of device states per wave, for burn-down charts. */
+export interface SnapshotsTable {
+  at: number;
+  /** JSON: { waves: { [waveId]: { [state]: count } }, governance: { [g]: count } } */
+  data: string;
+}
+
 export interface Database {
+  snapshots: SnapshotsTable;
   meta: MetaTable;
   people: PeopleTable;
   devices: DevicesTable;
