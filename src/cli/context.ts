@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Ports } from "../core/ports/index.ts";
 import { Engine } from "../engine/engine.ts";
 import { Worker } from "../engine/worker.ts";
-import { openSqliteStore, type Store } from "../store/open.ts";
+import { openStore, type Store } from "../store/open.ts";
 import { type FerryConfig, loadConfig } from "./config.ts";
 import { SimulatedConnectionHandle } from "./simulated-connection.ts";
 
@@ -21,7 +21,7 @@ export interface Context {
 
 export async function openContext(configPath: string | undefined): Promise<Context> {
   const { config, dir } = loadConfig(configPath);
-  const store = await openSqliteStore(resolve(dir, config.database));
+  const store = await openStore(databaseLocation(config.database, dir));
   const simulation = await SimulatedConnectionHandle.open(
     config.connection,
     resolve(dir, `${config.database}.simulation.jsonl`),
@@ -50,4 +50,11 @@ export async function withContext<T>(
   } finally {
     await ctx.close();
   }
+}
+
+/** DATABASE_URL (e.g. postgres://…) wins over the configuration; a file name is relative to the config. */
+export function databaseLocation(configured: string, dir: string): string {
+  const fromEnv = process.env.DATABASE_URL;
+  if (fromEnv) return fromEnv;
+  return /^postgres(ql)?:\/\//.test(configured) ? configured : resolve(dir, configured);
 }

@@ -18,7 +18,7 @@ import { buildWaveViews, waveProgress } from "../engine/wave-view.ts";
 import { savePlan, startWave } from "../engine/waves.ts";
 import { Worker } from "../engine/worker.ts";
 import type { WorkingSet } from "../engine/working-set.ts";
-import { openSqliteStore, type Store } from "../store/open.ts";
+import { openStore, type Store } from "../store/open.ts";
 import { GroundTruthChecker, type GroundTruthLine } from "../world/ground-truth.ts";
 import { SimulatedOrganisation, type WorldOptions } from "../world/world.ts";
 import { DEMO_PILOT_MODE, DEMO_WAVE_SETTINGS } from "./settings.ts";
@@ -28,8 +28,10 @@ export interface DemoOptions {
   seed: number;
   /** ground-truth log destination (JSON lines) */
   eventsFile?: string;
-  /** SQLite path; in memory by default */
+  /** SQLite path or PostgreSQL URL; SQLite in memory by default */
   database?: string;
+  /** PostgreSQL schema to use (created if missing) */
+  schema?: string;
   /** simulated time between passes */
   tick?: number;
   /** stop after this many simulated days even if unfinished (the report says so) */
@@ -84,8 +86,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sink,
     ...(options.behaviour ? { behaviour: options.behaviour } : {}),
   });
-  const store = await openSqliteStore(options.database ?? ":memory:");
+  const store = await openStore(options.database ?? ":memory:", options.schema ? { schema: options.schema } : {});
   try {
+    if ((await store.db.selectFrom("people").select("id").limit(1).execute()).length > 0) {
+      throw new Error("the demo needs an empty store: give --db a new file or PostgreSQL schema");
+    }
     const engine = new Engine(store, world.ports);
     const worker = new Worker(store, world.ports, engine.settings);
     const clock = world.clock;

@@ -18,6 +18,9 @@ import { maybeSnapshot } from "./snapshots.ts";
 import { buildWaveViews } from "./wave-view.ts";
 import { WorkingSet } from "./working-set.ts";
 
+/** The advisory lock key that serialises engine passes ("ferry" in ASCII). */
+const PASS_LOCK = 0x6665727279;
+
 export interface PassSummary {
   at: number;
   actionsQueued: number;
@@ -66,6 +69,9 @@ export class Engine {
     lastCheck: MetaValues["targetPolicy"] | undefined,
   ): Promise<PassSummary> {
     return this.store.db.transaction().execute(async (trx) => {
+      // One pass at a time across processes: two passes deciding from the same rows would
+      // queue the same move twice.
+      if (this.store.capabilities.advisoryLocks) await sql`select pg_advisory_xact_lock(${PASS_LOCK})`.execute(trx);
       const generation = (await getMeta(trx, "generation")) ?? 0;
       const ws =
         this.#cache && this.#cache.generation === generation
@@ -131,7 +137,9 @@ export class Engine {
       await setMeta(trx, "lastPassAt", now);
       await setMeta(trx, "sourcePolicyEnabled", obs.sourcePolicyEnabled);
       const snapshotAt = await maybeSnapshot(trx, ws, this.#lastSnapshot);
-      this.#cache = { ws, generation };
+      // Passes bump the generation too, so an engine in another process knows its rows are stale.
+      await setMeta(trx, "generation", generation + 1);
+      this.#cache = { ws, generation: generation + 1 };
       this.#lastSnapshot = snapshotAt;
       return { at: now, actionsQueued, sourceDevices: obs.source.length, targetDevices: obs.target.length };
     });

@@ -43,6 +43,9 @@ export class Worker {
       )
       .orderBy("id")
       .limit(limit);
+    // Several workers on PostgreSQL skip each other's rows instead of waiting on them; SQLite
+    // serialises writers, so its single UPDATE is already atomic.
+    const claimable = this.store.capabilities.skipLocked ? ready.forUpdate().skipLocked() : ready;
     return db
       .updateTable("actions")
       .set({
@@ -51,7 +54,7 @@ export class Worker {
         lease_until: now + this.settings.leaseFor,
         updated_at: now,
       })
-      .where("id", "in", ready)
+      .where("id", "in", claimable)
       .returningAll()
       .execute();
   }

@@ -4,22 +4,64 @@
  * rewrite.
  */
 import SQLite from "better-sqlite3";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { CAPABILITIES, type Capabilities } from "./dialect.ts";
 import * as m0001 from "./migrations/0001-initial.ts";
 import * as m0002 from "./migrations/0002-helpdesk-and-history.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
 
-const migrations: Record<string, Migration> = { "0001-initial": m0001, "0002-helpdesk-and-history": m0002 };
+const migrations: Record<string, Migration> = {
+  "0001-initial": m0001,
+  "0002-helpdesk-and-history": m0002,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export interface Store {
   db: Db;
   /** what this dialect can do; the worker picks its claim strategy from it */
-  capabilities: { skipLocked: boolean };
+  capabilities: Capabilities;
   close(): Promise<void>;
+}
+
+/**
+ * Opens the store named by `location`: a `postgres://` or `postgresql://` URL, else a SQLite
+ * file path (or ":memory:").
+ */
+export async function openStore(location: string, options: { schema?: string } = {}): Promise<Store> {
+  return /^postgres(ql)?:\/\//.test(location) ? openPostgresStore(location, options) : openSqliteStore(location);
+}
+
+// Times are epoch milliseconds in bigint columns: well inside Number's exact range, so the
+// driver hands them back as numbers rather than strings. Counts come back as bigint too.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Opens a PostgreSQL store in `schema` (default "ferry", created if missing): one schema per
+ * installation — or per test — inside a shared database. Always naming it also keeps the
+ * migrator from mistaking another schema's tables for its own.
+ */
+export async function openPostgresStore(url: string, options: { schema?: string } = {}): Promise<Store> {
+  const schema = options.schema ?? "ferry";
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create schema if not exists ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    options: `-c search_path=${schema}`,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db, schema);
+  return { db, capabilities: CAPABILITIES.postgres, close: () => db.destroy() };
 }
 
 /** Opens (creating if needed) a SQLite store at `path`, or in memory for ":memory:", and migrates it. */
@@ -31,11 +73,12 @@ export async function openSqliteStore(path: string): Promise<Store> {
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
-  return { db, capabilities: { skipLocked: false }, close: () => db.destroy() };
+  return { db, capabilities: CAPABILITIES.sqlite, close: () => db.destroy() };
 }
 
-export async function migrate(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+export async function migrate(db: Db, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(

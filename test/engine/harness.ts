@@ -9,9 +9,10 @@ import { importPeople } from "../../src/engine/people-import.ts";
 import type { EngineSettings } from "../../src/engine/settings.ts";
 import { savePlan, startWave } from "../../src/engine/waves.ts";
 import { Worker } from "../../src/engine/worker.ts";
-import { openSqliteStore, type Store } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/open.ts";
 import { GroundTruthChecker, type GroundTruthLine } from "../../src/world/ground-truth.ts";
 import { SimulatedOrganisation, type WorldOptions } from "../../src/world/world.ts";
+import { dropTestStore, newStoreLocation, openTestStore, type StoreLocation } from "../support/store.ts";
 
 export const START = Date.UTC(2027, 2, 1, 8);
 
@@ -51,8 +52,10 @@ export class Rig {
   engine!: Engine;
   worker!: Worker;
   store!: Store;
+  readonly location: StoreLocation;
 
   constructor(readonly options: RigOptions = {}) {
+    this.location = newStoreLocation(options.database);
     this.world = new SimulatedOrganisation({
       seed: options.seed ?? 7,
       people: options.people ?? 60,
@@ -76,7 +79,7 @@ export class Rig {
 
   /** (Re)opens the store and builds a fresh engine and worker, as a restarted process would. */
   async open(): Promise<void> {
-    this.store = await openSqliteStore(this.options.database ?? ":memory:");
+    this.store = await openTestStore(this.location);
     this.engine = new Engine(this.store, this.world.ports, this.options.engine);
     this.worker = new Worker(
       this.store,
@@ -165,5 +168,6 @@ export class Rig {
 
   async close(): Promise<void> {
     await this.store.close();
+    await dropTestStore(this.location);
   }
 }

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { HOUR } from "../../src/core/time.ts";
 import { runDemo } from "../../src/demo/run.ts";
 import { DEVICE_CATEGORIES } from "../../src/engine/report.ts";
+import { dropTestStore, newStoreLocation } from "../support/store.ts";
 import { Rig } from "./harness.ts";
 
 const SEEDS = (process.env.FERRY_SEEDS ?? "1,2,3,4,5,6,7,8").split(",").map(Number);
@@ -14,7 +15,13 @@ const SEEDS = (process.env.FERRY_SEEDS ?? "1,2,3,4,5,6,7,8").split(",").map(Numb
 describe("the whole process across seeds", () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}: never both, everything accounted for, old product retired`, async () => {
-      const r = await runDemo({ people: 120, seed });
+      const location = newStoreLocation();
+      const r = await runDemo({
+        people: 120,
+        seed,
+        ...("url" in location ? { database: location.url, schema: location.schema } : {}),
+      });
+      await dropTestStore(location);
       assert.ok(r.finished, "the campaign finished");
       assert.deepEqual(r.groundTruth.violations, []);
       assert.deepEqual(r.groundTruth.outOfOrder, []);

@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { openSqliteStore } from "../../store/open.ts";
+import { openStore } from "../../store/open.ts";
+import { databaseLocation } from "../context.ts";
 import { DEFAULT_CONFIG_PATH, type FerryConfig, writeConfig } from "../config.ts";
 import { CliError } from "../format.ts";
 import { positiveInt } from "./options.ts";
@@ -34,7 +35,7 @@ export function registerInit(program: Command): void {
         domainMap: {},
       };
       writeConfig(path, config);
-      const store = await openSqliteStore(resolve(path, "..", opts.database));
+      const store = await openStore(databaseLocation(opts.database, resolve(path, "..")));
       await store.close();
       process.stdout.write(`wrote ${path} and created ${opts.database}. Next: ferry import\n`);
     });

@@ -3,9 +3,12 @@
  * later change to schema.ts can never break them.
  */
 import type { Kysely } from "kysely";
+import { dialectOf } from "../dialect.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are typed against no schema on purpose
 export async function up(db: Kysely<any>): Promise<void> {
+  // An auto-numbered key is `integer … autoincrement` in SQLite and an identity column in PostgreSQL.
+  const serial = dialectOf(db) === "postgres" ? "serial" : "integer";
   await db.schema
     .createTable("meta")
     .addColumn("key", "text", (c) => c.primaryKey())
@@ -107,7 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("actions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", serial, (c) => (serial === "serial" ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn("key", "text", (c) => c.notNull().unique())
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("wave_id", "text")
@@ -127,7 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("audit")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", serial, (c) => (serial === "serial" ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn("at", "bigint", (c) => c.notNull())
     .addColumn("actor", "text", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull())
