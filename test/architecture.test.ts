@@ -16,8 +16,11 @@ const ALLOWED: Record<string, string[]> = {
   world: ["core"],
   engine: ["core", "store"],
   connectors: ["core"],
+  emulators: ["core", "world"],
+  server: ["core", "engine", "store"],
+  notify: ["core"],
   demo: ["core", "engine", "store", "world"],
-  cli: ["core", "engine", "store", "world", "demo", "connectors"],
+  cli: ["core", "engine", "store", "world", "demo", "connectors", "emulators", "server", "notify"],
 };
 
 function files(dir: string): string[] {
@@ -51,7 +54,7 @@ describe("architecture", () => {
 
   it("core, engine and world never read the system time", () => {
     const offenders: string[] = [];
-    for (const s of sources.filter((f) => ["core", "engine", "world"].includes(f.layer))) {
+    for (const s of sources.filter((f) => ["core", "engine", "world", "emulators"].includes(f.layer))) {
       s.text.split("\n").forEach((line, i) => {
         const code = /^\s*(\*|\/\*)/.test(line) ? "" : line.replace(/\/\/.*$/, "");
         if (/Date\.now\(\)|new Date\(\s*\)|Math\.random\(\)/.test(code) && !code.includes("systemClock")) {
