@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { Gateway } from "../engine/manual-access.ts";
 import { CliError } from "./format.ts";
 
 export interface SimulatedConnection {
@@ -12,6 +13,11 @@ export interface SimulatedConnection {
   people: number;
   /** ISO-8601 start of the simulated clock */
   start: string;
+  /**
+   * Rehearse an old product whose CA is a mail gateway with no API: source CA changes become
+   * manual tasks (`ferry tasks`) instead of API calls.
+   */
+  manualGateway?: Gateway;
 }
 
 export type Connection = SimulatedConnection;

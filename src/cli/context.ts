@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { Ports } from "../core/ports/index.ts";
 import { Engine } from "../engine/engine.ts";
+import { ManualSourceAccess } from "../engine/manual-access.ts";
 import { Worker } from "../engine/worker.ts";
 import { openStore, type Store } from "../store/open.ts";
 import { type FerryConfig, loadConfig } from "./config.ts";
@@ -26,13 +27,25 @@ export async function openContext(configPath: string | undefined): Promise<Conte
     config.connection,
     resolve(dir, `${config.database}.simulation.jsonl`),
   );
-  const engine = new Engine(store, simulation.ports);
+  const gateway = config.connection.manualGateway;
+  const ports: Ports = gateway
+    ? {
+        ...simulation.ports,
+        sourceAccess: new ManualSourceAccess(
+          store.db,
+          simulation.world.clock,
+          gateway,
+          simulation.world.breakGlassUpns,
+        ),
+      }
+    : simulation.ports;
+  const engine = new Engine(store, ports);
   return {
     config,
     store,
-    ports: simulation.ports,
+    ports,
     engine,
-    worker: new Worker(store, simulation.ports, engine.settings),
+    worker: new Worker(store, ports, engine.settings),
     simulation,
     now: () => simulation.world.clock.now(),
     close: () => store.close(),

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Transaction } from "kysely";
+import type { MailData } from "../core/ports/index.ts";
 import type { Database } from "../store/schema.ts";
 
 export interface ActionPayloads {
@@ -13,7 +14,7 @@ export interface ActionPayloads {
   "target-enforce": { personIds: string[]; directoryIds: string[]; upns: string[] };
   "source-retire": { deviceId: string; sourceId: string; reason: string };
   "apple-reassign": { deviceId: string; serial: string; deadlineAt: number };
-  mail: { personId: string; to: string; template: string; subject: string; text: string };
+  mail: { personId: string; to: string; template: string; subject: string; text: string; data?: MailData };
   "source-ca-disable": Record<string, never>;
 }
 export type ActionKind = keyof ActionPayloads;

@@ -415,5 +415,6 @@ export function blankDevice(id: string, now: number): DeviceRow {
     action_id: null,
     retire_requested_at: null,
     retire_requested_by: null,
+    limbo_escalated_at: null,
   };
 }

@@ -57,14 +57,15 @@ export function decideDevices(ctx: DeviceContext): void {
 function decidePerson(ctx: DeviceContext, view: WaveView, p: PersonRow, devices: DeviceRow[]): void {
   const { ws } = ctx;
   const open = devices.filter((d) => !isSettled(d.state as DeviceState));
-  const deadline = unenrollDeadline(p, view);
-
   if (p.instructions_at === null && open.length > 0) {
     ws.updatePerson(p, { instructions_at: ws.now });
-    ws.act(mailAction(ws.now, p, view.row, "instructions", `${view.row.rollbacks}`, open));
+    const deadlineAt = unenrollDeadline(p, view);
+    ws.act(mailAction(ws.now, p, view.row, "instructions", `${view.row.rollbacks}`, open, { deadlineAt }));
   }
+  const deadline = unenrollDeadline(p, view);
 
   for (const d of open) {
+    if (d.state === "limbo") escalateLimbo(ctx, view, p, d);
     if (d.action_id !== null) continue;
     const state = d.state as DeviceState;
     if (state === "in-both") {
@@ -107,11 +108,34 @@ function decidePerson(ctx: DeviceContext, view: WaveView, p: PersonRow, devices:
       });
     } else if (state === "in-source" && d.path === "factory-reset" && d.reset_notice_at === null) {
       ws.updateDevice(d, { reset_notice_at: ws.now });
-      ws.act(mailAction(ws.now, p, view.row, "reset-instructions", d.id, [d]));
+      ws.act(mailAction(ws.now, p, view.row, "reset-instructions", d.id, [d], { deadlineAt: deadline }));
     }
   }
 
   decideNotices(ctx, view, p, devices, open, deadline);
+}
+
+/** A device out of the old product and still not in Intune after a while: the helpdesk calls. */
+function escalateLimbo(ctx: DeviceContext, view: WaveView, p: PersonRow, d: DeviceRow): void {
+  const { ws, settings } = ctx;
+  if (d.limbo_escalated_at !== null && d.limbo_escalated_at >= d.state_since) return;
+  if (ws.now - d.state_since < settings.limboAlertAfter) return;
+  ws.updateDevice(d, { limbo_escalated_at: ws.now });
+  const days = Math.floor((ws.now - d.state_since) / DAY);
+  ws.note({
+    kind: "alert-limbo",
+    deviceId: d.id,
+    personId: p.id,
+    waveId: view.row.id,
+    message: `in limbo for ${days} days: call ${p.display_name}`,
+  });
+  if (settings.helpdeskEmail) {
+    ws.act(
+      mailAction(ws.now, p, view.row, "helpdesk-escalation", `${d.id}.${d.state_since}`, [d], {
+        to: settings.helpdeskEmail,
+      }),
+    );
+  }
 }
 
 function retire(ctx: DeviceContext, view: WaveView, d: DeviceRow, why: string): void {
@@ -155,7 +179,9 @@ function decideNotices(
     if (ws.now >= last + s.reminderEvery) {
       ws.updatePerson(p, { reminders_sent: p.reminders_sent + 1, last_reminder_at: ws.now });
       ws.act(
-        mailAction(ws.now, p, view.row, "reminder", `${view.row.rollbacks}.${p.reminders_sent}`, waiting),
+        mailAction(ws.now, p, view.row, "reminder", `${view.row.rollbacks}.${p.reminders_sent}`, waiting, {
+          deadlineAt: deadline,
+        }),
       );
     }
   }
@@ -167,17 +193,26 @@ function decideNotices(
     ws.now >= deadline - 2 * DAY
   ) {
     ws.updatePerson(p, { deadline_notice_at: ws.now });
-    ws.act(mailAction(ws.now, p, view.row, "deadline", `${view.row.rollbacks}`, stillInSource));
+    ws.act(
+      mailAction(ws.now, p, view.row, "deadline", `${view.row.rollbacks}`, stillInSource, {
+        deadlineAt: deadline,
+      }),
+    );
   }
   const unmigrated = open.filter((d) => d.state !== "excluded");
   if (p.ca_governance === "target" && p.blocked_notice_at === null && unmigrated.length > 0) {
     ws.updatePerson(p, { blocked_notice_at: ws.now });
-    ws.act(mailAction(ws.now, p, view.row, "blocked", `${view.row.rollbacks}`, unmigrated));
+    ws.act(
+      mailAction(ws.now, p, view.row, "blocked", `${view.row.rollbacks}`, unmigrated, {
+        deadlineAt: deadline,
+      }),
+    );
   }
   const migrated = devices.some((d) => isMigrated(d.state as DeviceState));
   if (p.done_notice_at === null && open.length === 0 && migrated && p.instructions_at !== null) {
     ws.updatePerson(p, { done_notice_at: ws.now });
-    ws.act(mailAction(ws.now, p, view.row, "done", `${view.row.rollbacks}`, []));
+    const moved = devices.filter((d) => isMigrated(d.state as DeviceState));
+    ws.act(mailAction(ws.now, p, view.row, "done", `${view.row.rollbacks}`, moved));
   }
 }
 

@@ -71,7 +71,8 @@ export class Engine {
     return this.store.db.transaction().execute(async (trx) => {
       // One pass at a time across processes: two passes deciding from the same rows would
       // queue the same move twice.
-      if (this.store.capabilities.advisoryLocks) await sql`select pg_advisory_xact_lock(${PASS_LOCK})`.execute(trx);
+      if (this.store.capabilities.advisoryLocks)
+        await sql`select pg_advisory_xact_lock(${PASS_LOCK})`.execute(trx);
       const generation = (await getMeta(trx, "generation")) ?? 0;
       const ws =
         this.#cache && this.#cache.generation === generation

@@ -54,13 +54,14 @@ export const handlers: { [K in ActionKind]: Handler<K> } = {
     return { serial, deadlineAt };
   },
 
-  mail: async (ports, { personId, to, template, subject, text }, key?: string) => {
+  mail: async (ports, { personId, to, template, subject, text, data }, key?: string) => {
     const { messageId } = await ports.mailer.send({
       to,
       personId,
       template,
       subject,
       text,
+      ...(data ? { data } : {}),
       idempotencyKey: key ?? "",
     });
     return { messageId };

@@ -1,13 +1,18 @@
 /**
  * The e-mails Ferry sends, per stage, with steps for each of the person's devices. The
  * idempotency key names person, wave, stage and round, so no restart sends one twice.
- * (Templates with locales, HTML and previews come with the console; this is the plain text.)
+ * Each action carries the plain text below (what any mailer can send) and the data the
+ * templated mailer (src/notify: HTML, locales, portal link) renders from.
  */
+import type { ReadinessPath } from "../core/model.ts";
+import type { EnrollmentMode, Platform } from "../core/platform.ts";
+import type { MailData } from "../core/ports/index.ts";
 import { iso } from "../core/time.ts";
 import type { DeviceRow, PersonRow, WaveRow } from "../store/schema.ts";
 import type { NewAction } from "./actions.ts";
+import { waveSettings } from "./wave-view.ts";
 
-type WaveRef = Pick<WaveRow, "id" | "name">;
+type WaveRef = Pick<WaveRow, "id" | "name"> & Partial<WaveRow>;
 
 export const TEMPLATES = [
   "announcement",
@@ -18,6 +23,7 @@ export const TEMPLATES = [
   "blocked",
   "done",
   "postponed",
+  "helpdesk-escalation",
 ] as const;
 export type Template = (typeof TEMPLATES)[number];
 
@@ -30,6 +36,7 @@ const SUBJECTS: Record<Template, string> = {
   blocked: "Enroll now to get your e-mail back",
   done: "You're done: your devices are managed by Microsoft Intune",
   postponed: "Your device migration is postponed",
+  "helpdesk-escalation": "Please call: devices stuck between the old product and Intune",
 };
 
 export function mailAction(
@@ -39,6 +46,7 @@ export function mailAction(
   template: Template,
   round: string,
   devices: readonly DeviceRow[],
+  options: { deadlineAt?: number | undefined; to?: string } = {},
 ): NewAction<"mail"> {
   return {
     key: `mail:${template}:${wave?.id ?? "-"}:${person.id}:${round}`,
@@ -47,12 +55,56 @@ export function mailAction(
     notBefore: now,
     payload: {
       personId: person.id,
-      to: person.email,
+      to: options.to ?? person.email,
       template,
       subject: SUBJECTS[template],
       text: render(template, person, wave, devices),
+      data: mailData(person, wave, devices, options.deadlineAt),
     },
   };
+}
+
+/** The dates a person reads in their messages, from what the wave did or will do. */
+function mailData(
+  person: PersonRow,
+  wave: WaveRef | undefined,
+  devices: readonly DeviceRow[],
+  deadlineAt?: number,
+): MailData {
+  const data: MailData = {
+    person: {
+      id: person.id,
+      displayName: person.display_name,
+      locale: person.locale,
+      timeZone: person.time_zone,
+      email: person.email,
+    },
+    devices: devices.map((d) => ({
+      id: d.id,
+      name: d.model,
+      platform: d.platform as Platform,
+      mode: d.mode as EnrollmentMode,
+      path: d.path as ReadinessPath,
+      appleDeadlineAt: d.apple_deadline_at,
+      stateSince: d.state_since,
+    })),
+  };
+  if (!wave) return data;
+  data.wave = { id: wave.id, name: wave.name };
+  if (wave.settings && wave.announce_at !== undefined) {
+    const s = waveSettings(wave as WaveRow);
+    const announceAt = wave.announced_at ?? wave.announce_at;
+    const handoverAt = wave.handover_at ?? announceAt + s.announceLead;
+    const enforceAt = wave.enforced_at ?? handoverAt + (s.caMode === "grace" ? s.gracePeriod : 0);
+    data.wave = {
+      ...data.wave,
+      announceAt,
+      handoverAt,
+      enforceAt,
+      ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+    };
+  }
+  return data;
 }
 
 function render(
@@ -76,6 +128,12 @@ function render(
       break;
     case "done":
       lines.push("All your devices are now managed by Microsoft Intune. Thank you!");
+      break;
+    case "helpdesk-escalation":
+      lines.push(
+        `${person.display_name} <${person.email}> has devices that left the old product but never reached Intune.`,
+        "Please call them and help them enroll:",
+      );
       break;
     case "blocked":
       lines.push(

@@ -15,6 +15,8 @@ export interface MetaValues {
    * (plans, wave edits, imports), so an engine that keeps rows in memory knows to reload.
    */
   generation: number;
+  /** the audit chain's last entry, kept apart so entries deleted from the end are noticed */
+  auditHead: { id: number; hash: string };
 }
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -13,6 +13,8 @@ export interface EngineSettings {
   /** not seen by the source for this long: lost or abandoned, excluded as stale */
   staleAfter: Millis;
   limboAlertAfter: Millis;
+  /** where limbo escalations go; without it they are audit alerts only */
+  helpdeskEmail: string | undefined;
   /** after this long in limbo, despite escalation, a device is excluded as abandoned */
   limboGiveUpAfter: Millis;
   /** destructive actions (remote retire) issued per rolling hour, at most */
@@ -36,6 +38,7 @@ export const defaultEngineSettings: EngineSettings = {
   policyCheckEvery: HOUR,
   staleAfter: 30 * DAY,
   limboAlertAfter: 3 * DAY,
+  helpdeskEmail: undefined,
   limboGiveUpAfter: 21 * DAY,
   maxRetiresPerHour: 200,
   caBatchSize: 500,

@@ -4,6 +4,7 @@
  * transaction at the end. A crash before that commit leaves the store as it was.
  */
 import type { Transaction } from "kysely";
+import { updateRows } from "../store/bulk-update.ts";
 import type { Db } from "../store/open.ts";
 import type { Database, DeviceRow, NewDeviceRow, PersonRow, WaveRow } from "../store/schema.ts";
 import { enqueue, type NewAction } from "./actions.ts";
@@ -105,15 +106,9 @@ export class WorkingSet {
         .values(this.#newDevices.slice(i, i + 500))
         .execute();
     }
-    for (const [id, change] of this.#waveChanges) {
-      await trx.updateTable("waves").set(change).where("id", "=", id).execute();
-    }
-    for (const [id, change] of this.#personChanges) {
-      await trx.updateTable("people").set(change).where("id", "=", id).execute();
-    }
-    for (const [id, change] of this.#deviceChanges) {
-      await trx.updateTable("devices").set(change).where("id", "=", id).execute();
-    }
+    await updateRows(trx, "waves", this.#waveChanges);
+    await updateRows(trx, "people", this.#personChanges);
+    await updateRows(trx, "devices", this.#deviceChanges);
     await audit(trx, this.#audit);
   }
 }

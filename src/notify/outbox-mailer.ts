@@ -15,15 +15,12 @@ import {
   type DeviceInfo,
   type HelpdeskContact,
   isTemplateName,
-  type MailData,
   type PersonInfo,
 } from "./templates/context.ts";
 import { renderMessage } from "./templates/index.ts";
 
-/** The port's message with the data the templates render from (proposed for core/ports/mailer.ts). */
-export interface TemplatedMail extends OutgoingMail {
-  data?: MailData;
-}
+/** The port's message; `data` is what the templates render from. */
+export type TemplatedMail = OutgoingMail;
 
 export interface OutboxMailerOptions {
   /** the person's signed portal link (the web layer signs it) */

@@ -4,11 +4,22 @@
  * rewrite.
  */
 import SQLite from "better-sqlite3";
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from "kysely";
 import pg from "pg";
 import { CAPABILITIES, type Capabilities } from "./dialect.ts";
 import * as m0001 from "./migrations/0001-initial.ts";
 import * as m0002 from "./migrations/0002-helpdesk-and-history.ts";
+import * as m0003 from "./migrations/0003-accounts.ts";
+import * as m0004 from "./migrations/0004-audit-chain.ts";
+import * as m0005 from "./migrations/0005-manual-tasks.ts";
+import * as m0006 from "./migrations/0006-limbo-escalation.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -16,6 +27,10 @@ export type Db = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
   "0002-helpdesk-and-history": m0002,
+  "0003-accounts": m0003,
+  "0004-audit-chain": m0004,
+  "0005-manual-tasks": m0005,
+  "0006-limbo-escalation": m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -32,7 +47,9 @@ export interface Store {
  * file path (or ":memory:").
  */
 export async function openStore(location: string, options: { schema?: string } = {}): Promise<Store> {
-  return /^postgres(ql)?:\/\//.test(location) ? openPostgresStore(location, options) : openSqliteStore(location);
+  return /^postgres(ql)?:\/\//.test(location)
+    ? openPostgresStore(location, options)
+    : openSqliteStore(location);
 }
 
 // Times are epoch milliseconds in bigint columns: well inside Number's exact range, so the

@@ -84,6 +84,8 @@ export interface DevicesTable {
   /** the helpdesk or the owner asked for a remote retire; done once the owner's CA has moved */
   retire_requested_at: number | null;
   retire_requested_by: string | null;
+  /** the helpdesk was told this device is stuck in limbo (once per stay) */
+  limbo_escalated_at: number | null;
 }
 
 export interface WavesTable {
@@ -130,6 +132,24 @@ export interface AuditTable {
   device_id: string | null;
   message: string;
   data: string | null;
+  /** the hash chain (see audit-chain.ts); set by every writer through engine/audit.ts */
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** A step no API can do, with its console steps, confirmed by a named person. */
+export interface ManualTasksTable {
+  id: Generated<number>;
+  key: string;
+  /** "source-exclude" | "source-include" | "source-disable" */
+  kind: string;
+  /** JSON list of UPNs the task is about */
+  subjects: string;
+  title: string;
+  steps: string;
+  created_at: number;
+  confirmed_by: string | null;
+  confirmed_at: number | null;
 }
 
 /** Hourly counts of device states per wave, for burn-down charts. */
@@ -140,6 +160,13 @@ export interface SnapshotsTable {
 }
 
 export interface Database {
+  manual_tasks: ManualTasksTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  portal_links: PortalLinksTable;
+  recheck_requests: RecheckRequestsTable;
+  server_settings: ServerSettingsTable;
   snapshots: SnapshotsTable;
   meta: MetaTable;
   people: PeopleTable;
@@ -158,3 +185,80 @@ export type DeviceUpdate = Updateable<DevicesTable>;
 export type WaveRow = Selectable<WavesTable>;
 export type ActionRow = Selectable<ActionsTable>;
 export type AuditRow = Selectable<AuditTable>;
+
+// --- the HTTP API (migration 0003) ---------------------------------------------------------
+
+/** A person who signs in to the console: a local password, an OpenID Connect subject, or both. */
+export interface AccountsTable {
+  id: string;
+  /** lower-cased; the sign-in name */
+  username: string;
+  display_name: string;
+  /** admin | operator | helpdesk | auditor */
+  role: string;
+  /** scrypt$N$r$p$salt$hash (base64url); null for accounts that sign in only through OIDC */
+  password_hash: string | null;
+  oidc_subject: string | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  last_sign_in_at: number | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session cookie's value: a stolen database holds no usable session */
+  id_hash: string;
+  account_id: string;
+  /** the per-session CSRF token, also sent to the browser in the ferry_csrf cookie */
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  /** "password" | "oidc" | "setup" */
+  method: string;
+}
+
+/** Tokens for automation (Authorization: Bearer ferry_…), stored as SHA-256 digests. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  /** the first characters of the token, to recognise it in a list */
+  prefix: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Portal links Ferry issued (and links revoked by nonce); a link's signature is its proof. */
+export interface PortalLinksTable {
+  nonce: string;
+  person_id: string;
+  issued_at: number | null;
+  expires_at: number;
+  issued_by: string | null;
+  revoked_at: number | null;
+}
+
+/** "Check again" from the portal: the server runs an early pass when one is open. */
+export interface RecheckRequestsTable {
+  person_id: string;
+  device_id: string | null;
+  requested_at: number;
+  handled_at: number | null;
+}
+
+/** Settings edited in the console, as JSON; connection secrets are stored encrypted. */
+export interface ServerSettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

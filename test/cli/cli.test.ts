@@ -78,4 +78,9 @@ describe("ferry CLI, end to end", () => {
     assert.equal(json("report").sourceRetired, true);
     assert.match(ferry("status"), /No alerts|Alerts/);
   });
+
+  it("verifies the audit log", () => {
+    assert.match(ferry("audit", "verify"), /audit log intact: \d+ entries, chain verified/);
+    assert.match(ferry("audit", "list", "--last", "5"), /source-left|device-state|action-done|retire/);
+  });
 });

@@ -4,9 +4,7 @@
  * so {@link MailData} is the part it can freeze into an action payload at decision time.
  */
 
-import type { ReadinessPath } from "../../core/model.ts";
-import type { EnrollmentMode, Platform } from "../../core/platform.ts";
-import type { Millis } from "../../core/time.ts";
+import type { DeviceInfo, PersonInfo, WaveInfo } from "../../core/ports/mailer.ts";
 
 /** The eight stages an end user hears about, in the order a wave reaches them. */
 export const PERSON_TEMPLATES = [
@@ -29,41 +27,8 @@ export function isTemplateName(name: string): name is TemplateName {
   return (TEMPLATE_NAMES as readonly string[]).includes(name);
 }
 
-export interface PersonInfo {
-  id: string;
-  displayName: string;
-  /** BCP 47 tag as the directory has it; resolved to a message locale when rendering */
-  locale: string;
-  /** IANA zone; dates in messages read in it */
-  timeZone: string;
-  email?: string;
-  phone?: string;
-}
-
-export interface WaveInfo {
-  id?: string;
-  name: string;
-  announceAt?: Millis;
-  /** when the switch-over starts (source CA exclusion) */
-  handoverAt?: Millis;
-  /** when Intune's access rules apply to the wave's people */
-  enforceAt?: Millis;
-  /** this person's self-service deadline (the wave's, plus any helpdesk extension) */
-  deadlineAt?: Millis;
-}
-
-export interface DeviceInfo {
-  id?: string;
-  /** what the person calls it: the model ("iPhone 15", "ThinkPad T14") */
-  name: string;
-  platform: Platform;
-  mode: EnrollmentMode;
-  path: ReadinessPath;
-  /** Apple ADE on OS 26+: the deadline set in Apple Business Manager */
-  appleDeadlineAt?: Millis | null;
-  /** helpdesk escalation: since when the device is in its current state (limbo) */
-  stateSince?: Millis;
-}
+// The data the engine freezes into a mail action lives in core (the Mailer port carries it).
+export type { DeviceInfo, MailData, PersonInfo, WaveInfo } from "../../core/ports/mailer.ts";
 
 export interface HelpdeskContact {
   name: string;
@@ -122,7 +87,6 @@ export interface ContextByTemplate {
 export type MessageContext = ContextByTemplate[TemplateName];
 
 /** The engine's half of a context: everything but the link and the helpdesk (see outbox-mailer.ts). */
-export type MailData = Omit<PersonContext, "portalUrl" | "helpdesk" | "brand">;
 
 export interface RenderedMessage {
   subject: string;
