@@ -18,6 +18,11 @@ export interface SimulatedConnection {
    * manual tasks (`ferry tasks`) instead of API calls.
    */
   manualGateway?: Gateway;
+  /**
+   * The source inventory comes from this CSV export (docs/csv-inventory.md) instead of the
+   * product's API; set by `ferry import --csv`.
+   */
+  inventoryCsv?: string;
 }
 
 export type Connection = SimulatedConnection;
@@ -34,7 +39,7 @@ export interface FerryConfig {
 
 export const DEFAULT_CONFIG_PATH = "ferry.json";
 
-export function loadConfig(path = DEFAULT_CONFIG_PATH): { config: FerryConfig; dir: string } {
+export function loadConfig(path = DEFAULT_CONFIG_PATH): { config: FerryConfig; dir: string; path: string } {
   const full = resolve(path);
   if (!existsSync(full))
     throw new CliError(`no configuration at ${full}: run \`ferry init\` first (or pass --config)`);
@@ -44,7 +49,7 @@ export function loadConfig(path = DEFAULT_CONFIG_PATH): { config: FerryConfig; d
   } catch (e) {
     throw new CliError(`${full} is not valid JSON: ${(e as Error).message}`);
   }
-  return { config: validate(raw, full), dir: dirname(full) };
+  return { config: validate(raw, full), dir: dirname(full), path: full };
 }
 
 function validate(raw: unknown, where: string): FerryConfig {
@@ -73,6 +78,6 @@ function validate(raw: unknown, where: string): FerryConfig {
   return { breakGlass: [], vips: [], domainMap: {}, ...c } as FerryConfig;
 }
 
-export function writeConfig(path: string, config: FerryConfig): void {
-  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { flag: "wx" });
+export function writeConfig(path: string, config: FerryConfig, replace = false): void {
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { flag: replace ? "w" : "wx" });
 }

@@ -1,5 +1,6 @@
 /** Everything a command needs, opened from the configuration. */
 import { resolve } from "node:path";
+import { CsvInventory } from "../connectors/csv/inventory.ts";
 import type { Ports } from "../core/ports/index.ts";
 import { Engine } from "../engine/engine.ts";
 import { ManualSourceAccess } from "../engine/manual-access.ts";
@@ -10,6 +11,7 @@ import { SimulatedConnectionHandle } from "./simulated-connection.ts";
 
 export interface Context {
   config: FerryConfig;
+  configPath: string;
   store: Store;
   ports: Ports;
   engine: Engine;
@@ -21,27 +23,17 @@ export interface Context {
 }
 
 export async function openContext(configPath: string | undefined): Promise<Context> {
-  const { config, dir } = loadConfig(configPath);
+  const { config, dir, path } = loadConfig(configPath);
   const store = await openStore(databaseLocation(config.database, dir));
   const simulation = await SimulatedConnectionHandle.open(
     config.connection,
     resolve(dir, `${config.database}.simulation.jsonl`),
   );
-  const gateway = config.connection.manualGateway;
-  const ports: Ports = gateway
-    ? {
-        ...simulation.ports,
-        sourceAccess: new ManualSourceAccess(
-          store.db,
-          simulation.world.clock,
-          gateway,
-          simulation.world.breakGlassUpns,
-        ),
-      }
-    : simulation.ports;
+  const ports = connectionPorts(config, dir, store, simulation);
   const engine = new Engine(store, ports);
   return {
     config,
+    configPath: path,
     store,
     ports,
     engine,
@@ -49,6 +41,28 @@ export async function openContext(configPath: string | undefined): Promise<Conte
     simulation,
     now: () => simulation.world.clock.now(),
     close: () => store.close(),
+  };
+}
+
+/**
+ * The ports of this installation: the simulated organisation's, with the old product's CA
+ * as manual tasks when its gateway has no API, and the inventory from a CSV export when the
+ * product can only export.
+ */
+function connectionPorts(
+  config: FerryConfig,
+  dir: string,
+  store: Store,
+  simulation: SimulatedConnectionHandle,
+): Ports {
+  const { manualGateway: gateway, inventoryCsv: csv } = config.connection;
+  const world = simulation.world;
+  return {
+    ...simulation.ports,
+    ...(gateway
+      ? { sourceAccess: new ManualSourceAccess(store.db, world.clock, gateway, world.breakGlassUpns) }
+      : {}),
+    ...(csv ? { sourceInventory: new CsvInventory(resolve(dir, csv)) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `ferry` command line. Each command lives in commands/, one file each. */
 import { Command } from "commander";
+import { registerAudit } from "./commands/audit.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerInit } from "./commands/init.ts";
@@ -9,7 +10,9 @@ import { registerReadiness } from "./commands/readiness.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRetire } from "./commands/retire.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerServe } from "./commands/serve.ts";
 import { registerStatus } from "./commands/status.ts";
+import { registerTasks } from "./commands/tasks.ts";
 import { registerWave } from "./commands/wave.ts";
 import { CliError } from "./format.ts";
 
@@ -31,6 +34,9 @@ for (const register of [
   registerStatus,
   registerReport,
   registerRetire,
+  registerServe,
+  registerAudit,
+  registerTasks,
   registerDemo,
 ]) {
   register(program);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
@@ -82,5 +82,51 @@ describe("ferry CLI, end to end", () => {
   it("verifies the audit log", () => {
     assert.match(ferry("audit", "verify"), /audit log intact: \d+ entries, chain verified/);
     assert.match(ferry("audit", "list", "--last", "5"), /source-left|device-state|action-done|retire/);
+  });
+});
+
+describe("ferry import --csv", () => {
+  const csvDir = mkdtempSync(join(tmpdir(), "ferry-csv-"));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd: csvDir, encoding: "utf8" });
+
+  it("refuses a broken export, naming the line and column, and changes nothing", () => {
+    assert.equal(run("init", "--people", "20").status, 0);
+    writeFileSync(
+      join(csvDir, "bad.csv"),
+      "source_id,owner_upn,platform,ownership,os_version\nD-1,a@contoso.example,ios,personal,17.1\nD-2,b@contoso.example,blackberry,personal,10\n",
+    );
+    const r = run("import", "--csv", "bad.csv");
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /bad\.csv cannot be imported \(nothing was imported\)/);
+    assert.match(r.stderr, /line 3.*platform.*blackberry/i);
+    assert.equal(
+      JSON.parse(readFileSync(join(csvDir, "ferry.json"), "utf8")).connection.inventoryCsv,
+      undefined,
+    );
+    assert.equal(JSON.parse(run("status", "--json").stdout).devices["in-source"], undefined);
+  });
+
+  it("imports a good export and keeps using it", () => {
+    writeFileSync(
+      join(csvDir, "devices.csv"),
+      [
+        "source_id,owner_upn,platform,mode,ownership,os_version,model,serial",
+        "D-1,breakglass1@contoso.example,ios,,corporate,17.1,iPhone 15,F2LX1234ABCD",
+        "D-2,someone.else@elsewhere.example,android,android-cope,corporate,14,Pixel 8,",
+        "D-3,,windows,,corporate,10.0.22631,Latitude 7440,5CG1234XYZ",
+      ].join("\n"),
+    );
+    const r = JSON.parse(run("import", "--csv", "devices.csv", "--json").stdout);
+    assert.equal(r.devices.source, 3);
+    assert.equal(
+      JSON.parse(readFileSync(join(csvDir, "ferry.json"), "utf8")).connection.inventoryCsv,
+      "devices.csv",
+    );
+    const readiness = JSON.parse(run("readiness", "--json").stdout);
+    const paths = Object.fromEntries(
+      readiness.devices.map((d: { id: string; path: string }) => [d.id, d.path]),
+    );
+    assert.deepEqual(paths, { "s-D-1": "admin-retire", "s-D-2": "no-owner", "s-D-3": "no-owner" });
   });
 });
