@@ -86,7 +86,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sink,
     ...(options.behaviour ? { behaviour: options.behaviour } : {}),
   });
-  const store = await openStore(options.database ?? ":memory:", options.schema ? { schema: options.schema } : {});
+  const store = await openStore(
+    options.database ?? ":memory:",
+    options.schema ? { schema: options.schema } : {},
+  );
   try {
     if ((await store.db.selectFrom("people").select("id").limit(1).execute()).length > 0) {
       throw new Error("the demo needs an empty store: give --db a new file or PostgreSQL schema");

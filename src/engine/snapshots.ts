@@ -17,8 +17,9 @@ export function snapshotOf(ws: WorkingSet): SnapshotData {
   const governance: SnapshotData["governance"] = {};
   for (const d of ws.devices.values()) {
     const wave = (d.person_id ? ws.people.get(d.person_id)?.wave_id : null) ?? "-";
-    const counts = (waves[wave] ??= {});
+    const counts = waves[wave] ?? {};
     counts[d.state] = (counts[d.state] ?? 0) + 1;
+    waves[wave] = counts;
   }
   for (const p of ws.people.values()) governance[p.ca_governance] = (governance[p.ca_governance] ?? 0) + 1;
   return { waves, governance };

@@ -3,6 +3,7 @@
  * a wave, roll one back before enforcement. Each call is one transaction with its audit entry.
  */
 import type { WaveSettings, WaveStatus } from "../core/model.ts";
+import { type Plan, reschedule } from "../core/planner.ts";
 import type { Db } from "../store/open.ts";
 import type { WaveRow } from "../store/schema.ts";
 import { enqueue } from "./actions.ts";
@@ -211,6 +212,73 @@ export async function movePeople(
         kind: "wave-edited",
         waveId: toWaveId,
         message: `${personIds.length} people moved to ${to.name}`,
+      },
+    ]);
+  });
+}
+
+/**
+ * Moves a wave that has not started to another announcement time, and with
+ * `shiftFollowing` every later wave by as much; waves keep their order and started waves
+ * never move.
+ */
+export async function rescheduleWave(
+  db: Db,
+  id: string,
+  announceAt: number,
+  now: number,
+  actor: string,
+  options: { shiftFollowing?: boolean } = {},
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom("waves").selectAll().orderBy("ordinal").execute();
+    const wave = rows.find((r) => r.id === id);
+    if (!wave) throw new WaveError(`no wave "${id}" (see \`ferry wave list\`)`);
+    if (STARTED.includes(wave.status as WaveStatus)) {
+      throw new WaveError(`${wave.name} is ${wave.status}: only a wave not yet announced can be rescheduled`);
+    }
+    const plan: Plan = {
+      waves: rows.map((r) => ({
+        name: r.name,
+        ordinal: r.ordinal,
+        pilot: r.pilot === 1,
+        announceAt: r.announce_at,
+        settings: JSON.parse(r.settings) as WaveSettings,
+        personIds: [],
+        groups: [],
+      })),
+      unplaced: [],
+      limits: { maxPeoplePerWave: 1, binding: "admin", helpdeskPerWave: 1, apiPerWave: 1 },
+      groupOf: {},
+    };
+    let next: Plan;
+    try {
+      next = reschedule(plan, wave.ordinal, announceAt, { shiftFollowing: options.shiftFollowing ?? false });
+    } catch (e) {
+      throw new WaveError((e as Error).message);
+    }
+    const changed = next.waves.filter(
+      (pw) => rows.find((r) => r.ordinal === pw.ordinal)?.announce_at !== pw.announceAt,
+    );
+    const moved = changed.map((pw) => rows.find((r) => r.ordinal === pw.ordinal)!);
+    const started = moved.filter((r) => STARTED.includes(r.status as WaveStatus));
+    if (started.length > 0)
+      throw new WaveError(`${started.map((r) => r.name).join(", ")} already started and cannot move`);
+    for (const pw of changed) {
+      await trx
+        .updateTable("waves")
+        .set({ announce_at: pw.announceAt })
+        .where("ordinal", "=", pw.ordinal)
+        .execute();
+    }
+    await bumpGeneration(trx);
+    await audit(trx, [
+      {
+        at: now,
+        actor,
+        kind: "wave-rescheduled",
+        waveId: id,
+        message: `${wave.name} rescheduled to ${new Date(announceAt).toISOString()}${changed.length > 1 ? `; ${changed.length - 1} later waves shifted` : ""}`,
       },
     ]);
   });

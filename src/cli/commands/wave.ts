@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { gateBlocker } from "../../engine/decide-waves.ts";
 import { buildWaveViews, successShare, waveProgress } from "../../engine/wave-view.ts";
-import { movePeople, rollbackWave, startWave } from "../../engine/waves.ts";
+import { movePeople, rescheduleWave, rollbackWave, startWave } from "../../engine/waves.ts";
 import { WorkingSet } from "../../engine/working-set.ts";
 import { withContext } from "../context.ts";
 import { bar, CliError, isoDay, table } from "../format.ts";
@@ -105,6 +105,20 @@ export function registerWave(program: Command): void {
           throw new CliError(`--at takes an ISO-8601 time, got "${opts.at}"`);
         const row = await startWave(ctx.store.db, id, ctx.now(), "cli", at);
         process.stdout.write(`${row.name} scheduled: announcement ${isoDay(row.announce_at)}\n`);
+      });
+    });
+
+  wave
+    .command("reschedule <id>")
+    .description("move a wave that has not started to another announcement time")
+    .requiredOption("--at <iso>", "the new announcement time")
+    .option("--shift-following", "move every later wave by as much")
+    .action(async (id: string, opts: { at: string; shiftFollowing?: boolean }, cmd: Command) => {
+      const at = Date.parse(opts.at);
+      if (Number.isNaN(at)) throw new CliError(`--at takes an ISO-8601 time, got "${opts.at}"`);
+      await withContext(cmd.optsWithGlobals().config, async (ctx) => {
+        await rescheduleWave(ctx.store.db, id, at, ctx.now(), "cli", { shiftFollowing: opts.shiftFollowing ?? false });
+        process.stdout.write(`${id} now announces ${isoDay(at)}\n`);
       });
     });
 

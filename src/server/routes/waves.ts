@@ -15,7 +15,14 @@ import { audit } from "../../engine/audit.ts";
 import { gateBlocker } from "../../engine/decide-waves.ts";
 import { bumpGeneration } from "../../engine/meta.ts";
 import { successShare, type WaveView, waveProgress } from "../../engine/wave-view.ts";
-import { movePeople, rollbackWave, savePlan, startWave } from "../../engine/waves.ts";
+import {
+  movePeople,
+  rescheduleWave,
+  rollbackWave,
+  savePlan,
+  startWave,
+  WaveError,
+} from "../../engine/waves.ts";
 import { principalOf } from "../auth/guard.ts";
 import { actorOf } from "../auth/principal.ts";
 import type { ServerContext } from "../context.ts";
@@ -315,61 +322,15 @@ export const wavesRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
     async (request) => {
       const announceAt = parseTime(request.body.announceAt, "body.announceAt");
       const now = ctx.clock.now();
-      const rows = await ctx.db.selectFrom("waves").selectAll().orderBy("ordinal").execute();
-      const wave = rows.find((r) => r.id === request.params.id);
-      if (!wave) throw notFound(`no wave "${request.params.id}"`);
-      if (STARTED.includes(wave.status))
-        throw conflict(`${wave.name} is ${wave.status}: only a wave not yet announced can be rescheduled`);
-      const asPlan: Plan = {
-        waves: rows.map((r) => ({
-          name: r.name,
-          ordinal: r.ordinal,
-          pilot: r.pilot === 1,
-          announceAt: r.announce_at,
-          settings: JSON.parse(r.settings) as WaveSettings,
-          personIds: [],
-          groups: [],
-        })),
-        unplaced: [],
-        limits: { maxPeoplePerWave: 1, binding: "admin", helpdeskPerWave: 1, apiPerWave: 1 },
-        groupOf: {},
-      };
-      let next: Plan;
       try {
-        next = reschedule(asPlan, wave.ordinal, announceAt, {
+        await rescheduleWave(ctx.db, request.params.id, announceAt, now, actorOf(principalOf(request)), {
           shiftFollowing: request.body.shiftFollowing ?? false,
         });
       } catch (e) {
-        throw conflict((e as Error).message);
+        if (e instanceof WaveError)
+          throw /^no wave/.test(e.message) ? notFound(e.message) : conflict(e.message);
+        throw e;
       }
-      const changed = next.waves.filter(
-        (pw) => rows.find((r) => r.ordinal === pw.ordinal)?.announce_at !== pw.announceAt,
-      );
-      const startedChanged = changed
-        .map((pw) => rows.find((r) => r.ordinal === pw.ordinal)!)
-        .filter((r) => STARTED.includes(r.status));
-      if (startedChanged.length > 0)
-        throw conflict(`${startedChanged.map((r) => r.name).join(", ")} already started and cannot move`);
-      const actor = actorOf(principalOf(request));
-      await ctx.db.transaction().execute(async (trx) => {
-        for (const pw of changed) {
-          await trx
-            .updateTable("waves")
-            .set({ announce_at: pw.announceAt })
-            .where("ordinal", "=", pw.ordinal)
-            .execute();
-        }
-        await bumpGeneration(trx);
-        await audit(trx, [
-          {
-            at: now,
-            actor,
-            kind: "wave-rescheduled",
-            waveId: wave.id,
-            message: `${wave.name} rescheduled to ${iso(announceAt)}${changed.length > 1 ? `; ${changed.length - 1} later waves shifted` : ""}`,
-          },
-        ]);
-      });
       const { ordered } = await views();
       return { waves: ordered.map((v) => summary(v, ordered, now)) };
     },
