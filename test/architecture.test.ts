@@ -19,8 +19,9 @@ const ALLOWED: Record<string, string[]> = {
   emulators: ["core", "world"],
   server: ["core", "engine", "store"],
   notify: ["core"],
-  demo: ["core", "engine", "store", "world"],
-  cli: ["core", "engine", "store", "world", "demo", "connectors", "emulators", "server", "notify"],
+  wiring: ["core", "engine", "store", "notify", "connectors", "emulators", "world"],
+  demo: ["core", "engine", "store", "world", "wiring", "connectors", "emulators"],
+  cli: ["core", "engine", "store", "world", "demo", "connectors", "emulators", "server", "notify", "wiring"],
 };
 
 function files(dir: string): string[] {
