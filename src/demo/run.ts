@@ -20,6 +20,7 @@ import { Worker } from "../engine/worker.ts";
 import type { WorkingSet } from "../engine/working-set.ts";
 import { openStore, type Store } from "../store/open.ts";
 import { GroundTruthChecker, type GroundTruthLine } from "../world/ground-truth.ts";
+import { type EmulatedOrganisation, emulateOrganisation, type SourceVendor } from "../wiring/emulated-organisation.ts";
 import { SimulatedOrganisation, type WorldOptions } from "../world/world.ts";
 import { DEMO_PILOT_MODE, DEMO_WAVE_SETTINGS } from "./settings.ts";
 
@@ -37,6 +38,15 @@ export interface DemoOptions {
   /** stop after this many simulated days even if unfinished (the report says so) */
   maxDays?: number;
   behaviour?: WorldOptions["behaviour"];
+  /**
+   * "http" (default): the real connectors talk to each vendor's emulator on loopback;
+   * "in-process": the engine drives the simulated organisation's ports directly.
+   */
+  transport?: "http" | "in-process";
+  /** the old product, over HTTP */
+  source?: SourceVendor;
+  /** share of requests every emulator faults, over HTTP */
+  faultRate?: number;
   onProgress?: (p: DemoProgress) => void;
 }
 
@@ -49,6 +59,8 @@ export interface DemoProgress {
 }
 
 export interface DemoResult {
+  /** over HTTP: requests each emulator received (retries included) and how many it faulted */
+  requests?: Record<string, { requests: number; faulted: number; throttled: number }>;
   report: Report;
   groundTruth: ReturnType<GroundTruthChecker["report"]>;
   storeViolations: number;
@@ -86,6 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sink,
     ...(options.behaviour ? { behaviour: options.behaviour } : {}),
   });
+  let emulated: EmulatedOrganisation | undefined;
   const store = await openStore(
     options.database ?? ":memory:",
     options.schema ? { schema: options.schema } : {},
@@ -94,25 +107,37 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     if ((await store.db.selectFrom("people").select("id").limit(1).execute()).length > 0) {
       throw new Error("the demo needs an empty store: give --db a new file or PostgreSQL schema");
     }
-    const engine = new Engine(store, world.ports);
-    const worker = new Worker(store, world.ports, engine.settings);
+    emulated = options.transport === "in-process" ? undefined : await emulateOrganisation(world, {
+      source: options.source ?? "workspace-one",
+      seed: options.seed,
+      ...(options.faultRate ? { faultRate: options.faultRate } : {}),
+    });
+    const ports = emulated?.ports ?? world.ports;
+    const engine = new Engine(store, ports);
+    const worker = new Worker(store, ports, engine.settings);
+    const pass = async () => {
+      await engine.reconcile();
+      await worker.drain();
+    };
     const clock = world.clock;
 
-    await importPeople(store.db, world.ports.directory, clock.now(), {
+    await importPeople(store.db, ports.directory, clock.now(), {
       breakGlassUpns: world.breakGlassUpns,
       vipUpns: world.vipUpns,
     });
-    await engine.reconcile(); // first pass: inventories and readiness
-    await worker.drain();
+    await pass(); // first pass: inventories and readiness
     await planAndApprove(store, clock.now());
 
     let passes = 1;
     let phase: DemoProgress["phase"] = "migrating";
     const end = DEMO_START + maxDays * 24 * HOUR;
+    // Passes run on a fixed grid (start + n × tick): time a connector spends waiting inside a
+    // pass does not shift every later pass.
+    let next = clock.now();
     while (clock.now() < end) {
-      world.advanceTo(clock.now() + tick);
-      await engine.reconcile();
-      await worker.drain();
+      next += tick;
+      world.advanceTo(Math.max(next, clock.now()));
+      await pass();
       passes++;
       const progress = snapshot(engine.lastPass, clock.now(), phase);
       options.onProgress?.(progress);
@@ -123,7 +148,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           by: "demo-admin",
           confirmations: {},
         });
-      } else if (phase === "retiring" && !(await world.ports.sourceAccess.policyEnabled())) {
+      } else if (phase === "retiring" && !(await ports.sourceAccess.policyEnabled())) {
         // The old product's CA is off and read back: the admin confirms the manual items
         // and cancels the subscription.
         const confirmations = Object.fromEntries(
@@ -132,8 +157,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         await setMeta(store.db, "retirement", { requestedAt: clock.now(), by: "demo-admin", confirmations });
         world.decommissionSource();
         await setMeta(store.db, "sourceRetired", { at: clock.now() });
-        await engine.reconcile(); // observe the product gone
-        await worker.drain();
+        await pass(); // observe the product gone
         phase = "done";
         options.onProgress?.(snapshot(engine.lastPass, clock.now(), phase));
         break;
@@ -151,11 +175,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       finished: phase === "done",
       passes,
       wallMs: performance.now() - wallStart,
+      ...(emulated ? { requests: requestCounts(emulated) } : {}),
     };
   } finally {
     if (fd !== undefined) closeSync(fd);
+    await emulated?.close();
     await store.close();
   }
+}
+
+function requestCounts(emulated: EmulatedOrganisation): DemoResult["requests"] {
+  return Object.fromEntries(
+    Object.entries(emulated.stats().emulators).map(([name, s]) => [
+      name,
+      { requests: s.requests, faulted: s.faulted, throttled: s.throttled },
+    ]),
+  );
 }
 
 async function planAndApprove(store: Store, now: number): Promise<void> {
