@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 shopt -s globstar nullglob
 files=(test/**/*.test.ts)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found under test/" >&2; exit 1; fi
-echo "» typecheck"; npx tsc --noEmit
+echo "» typecheck"; npx tsc --noEmit && npx tsc -p web/tsconfig.json
 echo "» lint"; npx biome check --diagnostic-level=error .
 echo "» tests on SQLite (${#files[@]} files)"
 node --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -155,7 +155,9 @@ function render(
 export function stepsFor(d: DeviceRow): string {
   switch (d.path) {
     case "factory-reset":
-      return "back up your data, then reset the device (Settings › System › Reset) or book a slot with IT; it enrolls in Intune during setup.";
+      return d.platform === "android"
+        ? "back up your data, then reset the device (Settings › System › Reset options › Erase all data) or book a slot with IT; it enrolls in Intune during setup."
+        : "back up your data, then erase the device (Settings › General › Transfer or Reset › Erase All Content and Settings) or book a slot with IT; it enrolls in Intune during Setup Assistant.";
     case "apple-migration-deadline":
       return d.apple_deadline_at
         ? `accept the management change notice on the device before ${iso(d.apple_deadline_at).slice(0, 10)}; your apps and data stay.`

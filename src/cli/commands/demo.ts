@@ -1,10 +1,22 @@
 /** `ferry demo`: the whole process against the simulated organisation, with live progress. */
 import type { Command } from "commander";
 import { runDemo } from "../../demo/run.ts";
+import { SOURCE_VENDORS, type SourceVendor } from "../../wiring/emulated-organisation.ts";
 import { CliError } from "../format.ts";
 import { progressView } from "../progress.ts";
 import { renderReport } from "../report-view.ts";
 import { positiveInt } from "./options.ts";
+
+interface DemoFlags {
+  people: number;
+  seed: number;
+  events?: string;
+  db?: string;
+  json?: boolean;
+  inProcess?: boolean;
+  source: string;
+  faults?: string;
+}
 
 export function registerDemo(program: Command): void {
   program
@@ -15,7 +27,19 @@ export function registerDemo(program: Command): void {
     .option("--events <file>", "write the ground-truth log (JSON lines) to this file")
     .option("--db <file>", "keep the store in this SQLite file (default: in memory)")
     .option("--json", "print the report as one JSON object on stdout")
-    .action(async (opts: { people: number; seed: number; events?: string; db?: string; json?: boolean }) => {
+    .option(
+      "--in-process",
+      "drive the simulated organisation directly instead of through the connectors and emulators",
+    )
+    .option("--source <vendor>", `the old product, over HTTP: ${SOURCE_VENDORS.join(" | ")}`, "workspace-one")
+    .option("--faults <share>", "share of requests every emulator faults (0..0.5), e.g. 0.1")
+    .action(async (opts: DemoFlags) => {
+      if (!(SOURCE_VENDORS as readonly string[]).includes(opts.source)) {
+        throw new CliError(`--source takes ${SOURCE_VENDORS.join(" or ")}, got "${opts.source}"`);
+      }
+      const faultRate = opts.faults === undefined ? 0 : Number(opts.faults);
+      if (!(faultRate >= 0 && faultRate <= 0.5))
+        throw new CliError(`--faults takes a share from 0 to 0.5, got "${opts.faults}"`);
       const progress = progressView(!opts.json && process.stderr.isTTY === true);
       if (!opts.json) {
         process.stderr.write(
@@ -27,17 +51,25 @@ export function registerDemo(program: Command): void {
         seed: opts.seed,
         ...(opts.events ? { eventsFile: opts.events } : {}),
         ...(opts.db ? { database: opts.db } : {}),
+        transport: opts.inProcess ? "in-process" : "http",
+        source: opts.source as SourceVendor,
+        faultRate,
         onProgress: (p) => progress.update(p),
       }).finally(() => progress.stop());
       if (opts.json) {
         process.stdout.write(
-          `${JSON.stringify({ ...result.report, finished: result.finished, wallSeconds: Number((result.wallMs / 1000).toFixed(2)) })}\n`,
+          `${JSON.stringify({ ...result.report, finished: result.finished, wallSeconds: Number((result.wallMs / 1000).toFixed(2)), requests: result.requests ?? null })}\n`,
         );
       } else {
         process.stdout.write(`${renderReport(result.report)}\n`);
         process.stdout.write(
           `  wall time         ${(result.wallMs / 1000).toFixed(1)} s for ${result.passes} passes\n`,
         );
+        for (const [name, r] of Object.entries(result.requests ?? {})) {
+          process.stdout.write(
+            `  ${name.padEnd(17)} ${String(r.requests).padStart(6)} requests over HTTP, ${r.faulted} faulted, ${r.throttled} throttled\n`,
+          );
+        }
         if (opts.events)
           process.stdout.write(
             `  ground truth      ${opts.events} (${result.groundTruth.linesRead} lines)\n`,

@@ -117,7 +117,9 @@ export function registerWave(program: Command): void {
       const at = Date.parse(opts.at);
       if (Number.isNaN(at)) throw new CliError(`--at takes an ISO-8601 time, got "${opts.at}"`);
       await withContext(cmd.optsWithGlobals().config, async (ctx) => {
-        await rescheduleWave(ctx.store.db, id, at, ctx.now(), "cli", { shiftFollowing: opts.shiftFollowing ?? false });
+        await rescheduleWave(ctx.store.db, id, at, ctx.now(), "cli", {
+          shiftFollowing: opts.shiftFollowing ?? false,
+        });
         process.stdout.write(`${id} now announces ${isoDay(at)}\n`);
       });
     });

@@ -162,7 +162,19 @@ const USER_FILTERS: FilterSupport = {
 };
 
 /** Every metadata property of a user: modelled ones filled, the rest null or an empty collection. */
+/** Users never change in the simulated directory: each entity is built once per person. */
+const entities = new WeakMap<ScenarioPerson, Entity>();
+
 export function userEntity(ctx: GraphContext, p: ScenarioPerson): Entity {
+  let e = entities.get(p);
+  if (!e) {
+    e = buildUserEntity(ctx, p);
+    entities.set(p, e);
+  }
+  return e;
+}
+
+function buildUserEntity(ctx: GraphContext, p: ScenarioPerson): Entity {
   const [given = "", ...rest] = p.displayName.split(" ");
   const e: Entity = {};
   for (const n of USER_PROPERTIES) e[n] = COLLECTIONS.has(n) ? [] : null;
