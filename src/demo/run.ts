@@ -19,8 +19,12 @@ import { savePlan, startWave } from "../engine/waves.ts";
 import { Worker } from "../engine/worker.ts";
 import type { WorkingSet } from "../engine/working-set.ts";
 import { openStore, type Store } from "../store/open.ts";
+import {
+  type EmulatedOrganisation,
+  emulateOrganisation,
+  type SourceVendor,
+} from "../wiring/emulated-organisation.ts";
 import { GroundTruthChecker, type GroundTruthLine } from "../world/ground-truth.ts";
-import { type EmulatedOrganisation, emulateOrganisation, type SourceVendor } from "../wiring/emulated-organisation.ts";
 import { SimulatedOrganisation, type WorldOptions } from "../world/world.ts";
 import { DEMO_PILOT_MODE, DEMO_WAVE_SETTINGS } from "./settings.ts";
 
@@ -109,11 +113,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     if ((await store.db.selectFrom("people").select("id").limit(1).execute()).length > 0) {
       throw new Error("the demo needs an empty store: give --db a new file or PostgreSQL schema");
     }
-    emulated = options.transport === "in-process" ? undefined : await emulateOrganisation(world, {
-      source: options.source ?? "workspace-one",
-      seed: options.seed,
-      ...(options.faultRate ? { faultRate: options.faultRate } : {}),
-    });
+    emulated =
+      options.transport === "in-process"
+        ? undefined
+        : await emulateOrganisation(world, {
+            source: options.source ?? "workspace-one",
+            seed: options.seed,
+            ...(options.faultRate ? { faultRate: options.faultRate } : {}),
+          });
     const ports = emulated?.ports ?? world.ports;
     const engine = new Engine(store, ports);
     const worker = new Worker(store, ports, engine.settings);

@@ -48,7 +48,11 @@ export function sourceContract(name: string, make: SubjectFactory): void {
       const records = await collect(ports.sourceInventory!.listDevices());
       const truth = world.devices().filter((d) => d.source !== "absent");
       assert.equal(records.length, truth.length);
-      assert.equal(new Set(records.map((r) => r.sourceId)).size, records.length, "no duplicates across pages");
+      assert.equal(
+        new Set(records.map((r) => r.sourceId)).size,
+        records.length,
+        "no duplicates across pages",
+      );
       assert.deepEqual(new Set(records.map((r) => r.sourceId)), new Set(truth.map((d) => d.sourceId)));
       for (const r of records) {
         for (const value of Object.values(r.identifiers)) assert.equal(value, normaliseIdentifier(value));
@@ -77,10 +81,14 @@ export function sourceContract(name: string, make: SubjectFactory): void {
       const victim = world.devices().find((d) => d.source === "enrolled" && !d.lost)!;
       await ports.sourceOffboarding!.retire(victim.sourceId);
       await ports.sourceOffboarding!.retire(victim.sourceId);
-      const pending = (await collect(ports.sourceInventory!.listDevices())).find((r) => r.sourceId === victim.sourceId);
+      const pending = (await collect(ports.sourceInventory!.listDevices())).find(
+        (r) => r.sourceId === victim.sourceId,
+      );
       assert.equal(pending?.enrollment, "retire-pending");
       await s().advance(12 * HOUR);
-      const after = (await collect(ports.sourceInventory!.listDevices())).find((r) => r.sourceId === victim.sourceId);
+      const after = (await collect(ports.sourceInventory!.listDevices())).find(
+        (r) => r.sourceId === victim.sourceId,
+      );
       assert.equal(after, undefined);
       await ports.sourceOffboarding!.retire(victim.sourceId); // already gone: still fine
     });
@@ -99,7 +107,8 @@ export function sourceAccessContract(name: string, make: SubjectFactory): void {
     it("reads back the exclusion list, which starts with the break-glass accounts", async () => {
       const { world, ports } = s();
       const excluded = await ports.sourceAccess!.listExcluded();
-      for (const upn of world.breakGlassUpns) assert.ok([...excluded].some((u) => u.toLowerCase() === upn.toLowerCase()));
+      for (const upn of world.breakGlassUpns)
+        assert.ok([...excluded].some((u) => u.toLowerCase() === upn.toLowerCase()));
       assert.equal(await ports.sourceAccess!.policyEnabled(), true);
     });
 
@@ -112,7 +121,8 @@ export function sourceAccessContract(name: string, make: SubjectFactory): void {
       const excluded = new Set([...(await ports.sourceAccess!.listExcluded())].map((u) => u.toLowerCase()));
       for (const u of upns) assert.ok(excluded.has(u.toLowerCase()), u);
       await s().advance(HOUR);
-      for (const u of upns) assert.ok(!world.truth().sourceEnforced.has(u), `${u} no longer under the source's CA`);
+      for (const u of upns)
+        assert.ok(!world.truth().sourceEnforced.has(u), `${u} no longer under the source's CA`);
       await ports.sourceAccess!.include(upns);
       await ports.sourceAccess!.include(upns);
       const after = new Set([...(await ports.sourceAccess!.listExcluded())].map((u) => u.toLowerCase()));
@@ -138,7 +148,12 @@ export function targetContract(name: string, make: SubjectFactory): void {
 
     it("verifies the Intune policy: enabled, excluding the not-yet-migrated group and break-glass", async () => {
       const check = await s().ports.targetAccess!.verifyPolicy();
-      assert.deepEqual(check, { enabled: true, excludesNotYetMigrated: true, excludesBreakGlass: true, problems: [] });
+      assert.deepEqual(check, {
+        enabled: true,
+        excludesNotYetMigrated: true,
+        excludesBreakGlass: true,
+        problems: [],
+      });
     });
 
     it("starts with everyone but break-glass in the not-yet-migrated group", async () => {
@@ -197,7 +212,9 @@ export function directoryContract(name: string, make: SubjectFactory): void {
 
     it("finds a user by UPN or by mail, in any case; nobody for an unknown address", async () => {
       const { world, ports } = s();
-      const p = world.scenario.people.find((x) => x.mail.toLowerCase() !== x.upn.toLowerCase()) ?? world.scenario.people[0]!;
+      const p =
+        world.scenario.people.find((x) => x.mail.toLowerCase() !== x.upn.toLowerCase()) ??
+        world.scenario.people[0]!;
       assert.equal((await ports.directory!.findUser(p.upn.toUpperCase()))?.id, p.id);
       assert.equal((await ports.directory!.findUser(p.mail))?.id, p.id);
       assert.equal(await ports.directory!.findUser("nobody.at.all@contoso.example"), undefined);
