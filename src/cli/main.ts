@@ -2,7 +2,9 @@
 /** The `ferry` command line. Each command lives in commands/, one file each. */
 import { Command } from "commander";
 import { registerAudit } from "./commands/audit.ts";
+import { registerConnect } from "./commands/connect.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerEmulate } from "./commands/emulate.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerPlan } from "./commands/plan.ts";
@@ -38,6 +40,8 @@ for (const register of [
   registerAudit,
   registerTasks,
   registerDemo,
+  registerEmulate,
+  registerConnect,
 ]) {
   register(program);
 }
