@@ -17,6 +17,6 @@ if ! node -e 'const c=new (require("pg").Client)({connectionString:process.env.F
   echo "PostgreSQL is not reachable at $FERRY_TEST_DATABASE_URL: start it (scripts/start-postgres.sh) or set FERRY_TEST_DATABASE_URL" >&2
   exit 1
 fi
-pg_files=(test/engine/*.test.ts test/store/*.test.ts)
+pg_files=(test/engine/*.test.ts test/store/*.test.ts test/wiring/outbox-store.test.ts test/wiring/engine-mail.test.ts)
 echo "» store and engine tests on PostgreSQL (${#pg_files[@]} files)"
 node --import tsx --test --test-concurrency=2 "${pg_files[@]}"

@@ -20,6 +20,7 @@ import * as m0003 from "./migrations/0003-accounts.ts";
 import * as m0004 from "./migrations/0004-audit-chain.ts";
 import * as m0005 from "./migrations/0005-manual-tasks.ts";
 import * as m0006 from "./migrations/0006-limbo-escalation.ts";
+import * as m0007 from "./migrations/0007-mail-outbox.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "0004-audit-chain": m0004,
   "0005-manual-tasks": m0005,
   "0006-limbo-escalation": m0006,
+  "0007-mail-outbox": m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -88,9 +90,30 @@ export async function openSqliteStore(path: string): Promise<Store> {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  cacheStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
   return { db, capabilities: CAPABILITIES.sqlite, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running most of ours. Reusing
+ * prepared statements by their SQL text is safe here because each is run to completion
+ * before the next query starts (better-sqlite3 is synchronous). The cache is bounded: texts
+ * vary with the number of values in multi-row inserts and IN lists.
+ */
+function cacheStatements(db: SQLite.Database, limit = 500): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, SQLite.Statement>();
+  db.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      if (cache.size >= limit) cache.clear();
+      statement = prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof db.prepare;
 }
 
 export async function migrate(db: Db, schema?: string): Promise<void> {

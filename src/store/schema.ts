@@ -174,6 +174,7 @@ export interface Database {
   waves: WavesTable;
   actions: ActionsTable;
   audit: AuditTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -262,3 +263,36 @@ export interface ServerSettingsTable {
 export type AccountRow = Selectable<AccountsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+// --- the mail outbox (migration 0007; src/notify/outbox-store.ts) ---------------------------
+
+/** One e-mail, rendered once at enqueue; `attempts` is also the fencing token of its claim. */
+export interface MailOutboxTable {
+  /** the idempotency key: enqueue is idempotent by it */
+  key: string;
+  person_id: string;
+  template: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** JSON object of extra headers */
+  headers: string | null;
+  /** the recipient's, for quiet hours */
+  time_zone: string;
+  /** 1: exempt from quiet hours */
+  urgent: number;
+  /** pending | sending | sent | failed | bounced */
+  status: string;
+  message_id: string | null;
+  attempts: number;
+  /** pending: when due; sending: when the claim's lease expires */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  bounced_at: number | null;
+}
+
+export type MailOutboxRow = Selectable<MailOutboxTable>;

@@ -27,6 +27,8 @@ export interface EmulatedOrganisationOptions {
   source: SourceVendor;
   /** share of requests every emulator faults (500/503/429/resets/malformed/timeouts) */
   faultRate?: number;
+  /** send e-mail with Graph's sendMail instead of the organisation's mail system */
+  mailThroughGraph?: boolean;
   seed: number;
 }
 
@@ -76,7 +78,9 @@ export async function emulateOrganisation(
     targetInventory: graph.targetInventory,
     targetAccess: graph.targetAccess,
     directory: graph.directory,
-    mailer: graph.mailer,
+    // E-mail reaches people through the organisation's mail system (SMTP in a real
+    // installation, see src/notify); sending through Graph is for tenants that want it.
+    mailer: options.mailThroughGraph ? graph.mailer : world.ports.mailer,
     sourceAccess: graph.sourceAccess,
     sourceInventory: source.ports.sourceInventory,
     sourceOffboarding: source.ports.sourceOffboarding,
