@@ -13,7 +13,7 @@ interface DemoFlags {
   events?: string;
   db?: string;
   json?: boolean;
-  inProcess?: boolean;
+  http?: boolean;
   source: string;
   faults?: string;
 }
@@ -31,8 +31,12 @@ export function registerDemo(program: Command): void {
       "--in-process",
       "drive the simulated organisation directly instead of through the connectors and emulators",
     )
-    .option("--source <vendor>", `the old product, over HTTP: ${SOURCE_VENDORS.join(" | ")}`, "workspace-one")
-    .option("--faults <share>", "share of requests every emulator faults (0..0.5), e.g. 0.1")
+    .option(
+      "--source <vendor>",
+      `with --http, the old product: ${SOURCE_VENDORS.join(" | ")}`,
+      "workspace-one",
+    )
+    .option("--faults <share>", "with --http, the share of requests every emulator faults (0..0.5), e.g. 0.1")
     .action(async (opts: DemoFlags) => {
       if (!(SOURCE_VENDORS as readonly string[]).includes(opts.source)) {
         throw new CliError(`--source takes ${SOURCE_VENDORS.join(" or ")}, got "${opts.source}"`);
@@ -51,7 +55,7 @@ export function registerDemo(program: Command): void {
         seed: opts.seed,
         ...(opts.events ? { eventsFile: opts.events } : {}),
         ...(opts.db ? { database: opts.db } : {}),
-        transport: opts.inProcess ? "in-process" : "http",
+        transport: opts.http ? "http" : "in-process",
         source: opts.source as SourceVendor,
         faultRate,
         onProgress: (p) => progress.update(p),
