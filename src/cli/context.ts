@@ -4,6 +4,7 @@ import { CsvInventory } from "../connectors/csv/inventory.ts";
 import type { Ports } from "../core/ports/index.ts";
 import { Engine } from "../engine/engine.ts";
 import { ManualSourceAccess } from "../engine/manual-access.ts";
+import { ManualOffboarding } from "../engine/manual-offboarding.ts";
 import { Worker } from "../engine/worker.ts";
 import { openStore, type Store } from "../store/open.ts";
 import { type FerryConfig, loadConfig } from "./config.ts";
@@ -62,7 +63,13 @@ function connectionPorts(
     ...(gateway
       ? { sourceAccess: new ManualSourceAccess(store.db, world.clock, gateway, world.breakGlassUpns) }
       : {}),
-    ...(csv ? { sourceInventory: new CsvInventory(resolve(dir, csv)) } : {}),
+    // An export-only product: the inventory is the CSV, and retires are manual tasks.
+    ...(csv
+      ? {
+          sourceInventory: new CsvInventory(resolve(dir, csv)),
+          sourceOffboarding: new ManualOffboarding(store.db, world.clock),
+        }
+      : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { after, describe, it } from "node:test";
 import { HOUR } from "../../src/core/time.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { confirmTask, ManualSourceAccess } from "../../src/engine/manual-access.ts";
+import { ManualOffboarding } from "../../src/engine/manual-offboarding.ts";
 import { Worker } from "../../src/engine/worker.ts";
 import { Rig } from "./harness.ts";
 
@@ -52,5 +53,39 @@ describe("source CA through manual tasks", async () => {
     );
     await rig.run(async () => (await rig.people()).every((p) => p.ca_governance === "target"), 3, HOUR);
     assert.deepEqual(rig.groundTruth().violations, []);
+  });
+});
+
+describe("offboarding by instructions (an export-only product)", async () => {
+  const rig = await Rig.create({ seed: 8, people: 20 });
+  after(() => rig.close());
+  const offboarding = new ManualOffboarding(rig.store.db, rig.world.clock, "Legacy MDM");
+  const device = await rig.store.db
+    .selectFrom("devices")
+    .selectAll()
+    .where("source_presence", "=", "enrolled")
+    .executeTakeFirstOrThrow();
+
+  it("turns a retire into one task with console steps, however often asked", async () => {
+    await offboarding.retire(device.source_id!);
+    await offboarding.retire(device.source_id!);
+    const tasks = await rig.store.db
+      .selectFrom("manual_tasks")
+      .selectAll()
+      .where("kind", "=", "source-retire")
+      .execute();
+    assert.equal(tasks.length, 1);
+    assert.match(tasks[0]!.title, new RegExp(`Retire device ${device.source_id} in Legacy MDM`));
+    assert.match(tasks[0]!.steps, /never a full wipe on a personal device/);
+  });
+
+  it("does not take the device for gone until the inventory stops listing it", async () => {
+    await rig.pass();
+    const d = await rig.store.db
+      .selectFrom("devices")
+      .select("source_presence")
+      .where("id", "=", device.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(d.source_presence, "enrolled");
   });
 });

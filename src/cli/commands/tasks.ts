@@ -60,7 +60,8 @@ export function registerTasks(program: Command): void {
         // In a rehearsal the simulated gateway stands in for the console work the admin did.
         const people = JSON.parse(task.subjects) as string[];
         const world = ctx.simulation.ports.sourceAccess;
-        if (task.kind === "source-exclude") await world.exclude(people);
+        if (task.kind === "source-retire") await ctx.simulation.ports.sourceOffboarding.retire(people[0]!);
+        else if (task.kind === "source-exclude") await world.exclude(people);
         else if (task.kind === "source-include") await world.include(people);
         else await world.disablePolicy();
         await confirmTask(ctx.store.db, taskId, opts.by, ctx.now());
