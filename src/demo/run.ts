@@ -7,7 +7,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { isMigrated } from "../core/device-state.ts";
 import type { DeviceState } from "../core/model.ts";
 import { defaultCapacity, defaultPlanOptions, type PlanPerson, planWaves } from "../core/planner.ts";
-import { HOUR } from "../core/time.ts";
+import { type Clock, HOUR } from "../core/time.ts";
 import { checkStore } from "../engine/checker.ts";
 import { Engine } from "../engine/engine.ts";
 import { setMeta } from "../engine/meta.ts";
@@ -52,6 +52,12 @@ export interface DemoOptions {
   /** share of requests every emulator faults, over HTTP */
   faultRate?: number;
   onProgress?: (p: DemoProgress) => void;
+  /** called once the store holds the organisation and its plan (e.g. to serve the console over it) */
+  onReady?: (store: Store, clock: Clock) => Promise<void>;
+  /** awaited after every pass (e.g. to pace the demo for people watching the console) */
+  afterPass?: () => Promise<void>;
+  /** awaited at the end, before the store closes (e.g. to keep the console up until Ctrl-C) */
+  onFinished?: () => Promise<void>;
 }
 
 export interface DemoProgress {
@@ -137,6 +143,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     await pass(); // first pass: inventories and readiness
     await planAndApprove(store, clock.now());
+    await options.onReady?.(store, clock);
 
     let passes = 1;
     let phase: DemoProgress["phase"] = "migrating";
@@ -148,6 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       next += tick;
       world.advanceTo(Math.max(next, clock.now()));
       await pass();
+      await options.afterPass?.();
       passes++;
       const progress = snapshot(engine.lastPass, clock.now(), phase);
       options.onProgress?.(progress);
@@ -174,6 +182,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     }
     flush();
+    await options.onFinished?.();
     const report = await buildReport(store.db, clock.now(), DEMO_START);
     const groundTruth = checker.report();
     const storeViolations = (await checkStore(store.db)).length;

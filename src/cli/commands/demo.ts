@@ -1,7 +1,13 @@
 /** `ferry demo`: the whole process against the simulated organisation, with live progress. */
+
+import { existsSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Command } from "commander";
+import type { Clock } from "../../core/time.ts";
 import { runDemo } from "../../demo/run.ts";
+import type { Store } from "../../store/open.ts";
 import { SOURCE_VENDORS, type SourceVendor } from "../../wiring/emulated-organisation.ts";
+import { CONSOLE_DIR, type DemoConsole, startDemoConsole } from "../demo-console.ts";
 import { CliError } from "../format.ts";
 import { progressView } from "../progress.ts";
 import { renderReport } from "../report-view.ts";
@@ -16,6 +22,9 @@ interface DemoFlags {
   http?: boolean;
   source: string;
   faults?: string;
+  console?: boolean;
+  port: number;
+  pace?: string;
 }
 
 export function registerDemo(program: Command): void {
@@ -36,6 +45,9 @@ export function registerDemo(program: Command): void {
       `with --http, the old product: ${SOURCE_VENDORS.join(" | ")}`,
       "workspace-one",
     )
+    .option("--console", "serve the dashboard over the demo while it runs, signed in as a demo admin")
+    .option("--port <n>", "with --console, the port", positiveInt("--port"), 8080)
+    .option("--pace <ms>", "with --console, real milliseconds per pass (default 400) so people can watch")
     .option("--faults <share>", "with --http, the share of requests every emulator faults (0..0.5), e.g. 0.1")
     .action(async (opts: DemoFlags) => {
       if (!(SOURCE_VENDORS as readonly string[]).includes(opts.source)) {
@@ -59,6 +71,7 @@ export function registerDemo(program: Command): void {
         source: opts.source as SourceVendor,
         faultRate,
         onProgress: (p) => progress.update(p),
+        ...(opts.console ? consoleHooks(opts) : {}),
       }).finally(() => progress.stop());
       if (opts.json) {
         process.stdout.write(
@@ -84,4 +97,33 @@ export function registerDemo(program: Command): void {
       if (result.report.invariantViolations > 0)
         throw new CliError(`${result.report.invariantViolations} invariant violations`);
     });
+}
+
+/** The console over the demo: started when the plan exists, passes paced, up until Ctrl-C at the end. */
+function consoleHooks(opts: DemoFlags) {
+  const pace = opts.pace === undefined ? 400 : Number(opts.pace);
+  if (!(pace >= 0)) throw new CliError(`--pace takes milliseconds, got "${opts.pace}"`);
+  let running: DemoConsole | undefined;
+  return {
+    onReady: async (store: Store, clock: Clock) => {
+      running = await startDemoConsole(store, clock, opts.port);
+      process.stderr.write(
+        `\nConsole: ${running.url}  (sign in as ${running.username} / ${running.password})\n` +
+          (existsSync(CONSOLE_DIR)
+            ? ""
+            : "The console is not built: run `npm run build:web` first; the API and /docs are up.\n") +
+          "\n",
+      );
+    },
+    afterPass: () => delay(pace),
+    onFinished: async () => {
+      if (process.stdin.isTTY) {
+        process.stderr.write(
+          `\nThe campaign is over; the console stays up at ${running?.url} until Ctrl-C.\n`,
+        );
+        await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      }
+      await running?.app.close();
+    },
+  };
 }
