@@ -35,9 +35,13 @@ it("serves the live dashboard to the demo admin while the campaign runs", async 
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-  const first = await (await fetch(`${url}/api/dashboard`, { headers: { cookie } })).json();
+  const first = (await (await fetch(`${url}/api/dashboard`, { headers: { cookie } })).json()) as {
+    at: string;
+  };
   await new Promise((r) => setTimeout(r, 1500));
-  const later = await (await fetch(`${url}/api/dashboard`, { headers: { cookie } })).json();
+  const later = (await (await fetch(`${url}/api/dashboard`, { headers: { cookie } })).json()) as {
+    at: string;
+  };
   assert.ok(Date.parse(later.at) > Date.parse(first.at), "the dashboard moves with the campaign");
   assert.equal(await exited, 0);
 });
