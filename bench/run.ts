@@ -1,0 +1,203 @@
+/**
+ * Runs the benchmarks, prints their tables, and keeps the results:
+ * bench/results/<name>.json (the latest run, machine-readable) and a dated section appended
+ * to bench/RESULTS.md (the history, human-readable). See bench/README.md.
+ *
+ *   npm run bench                                   every benchmark
+ *   npm run bench -- reconcile --sizes 10000        one, with options
+ *   npm run bench -- demo --people 2000 --runs 3
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { benchDemo, type DemoBenchResult, formatDemo } from "./demo.ts";
+import { BENCH_DIR, fmtMiB, type MachineFacts, machineFacts, REPO_DIR } from "./measure.ts";
+import { benchReconcile, formatReconcile, parseSizes, type ReconcileResult } from "./reconcile.ts";
+
+const BENCHES = ["reconcile", "demo"] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const USAGE = `usage: npm run bench -- [all|reconcile|demo] [options]
+  --sizes 10000,100000,1000000  reconcile: devices in the store (default: all three; 10k, 1m also work)
+  --runs N                      runs per size / demo runs (default: 3, and 1 at 1M devices)
+  --people N                    demo: people in the simulated organisation (default 2000)
+  --seed N                      demo: the organisation's seed (default 1)
+  --heap MiB                    --max-old-space-size for the child processes (default: node's own)
+  --profile                     reconcile: CPU-profile each pass to bench/profiles/ (implies --no-save)
+  --breakdown                   reconcile: also measure the heap each part of a pass retains
+  --fast-rows                   reconcile experiment: rows copied into plain objects (saved as reconcile-fast-rows)
+  --no-save                     print only; write nothing to bench/results or RESULTS.md
+  --date YYYY-MM-DD             the date RESULTS.md records (default: today)`;
+
+interface Saved<T> {
+  date: string;
+  command: string;
+  git: GitFacts;
+  machine: MachineFacts;
+  result: T;
+}
+
+interface GitFacts {
+  commit: string;
+  /** uncommitted changes under src/ when the benchmark ran */
+  srcModified: boolean;
+}
+
+function gitFacts(): GitFacts {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_DIR }).toString().trim();
+    const status = execFileSync("git", ["status", "--porcelain", "--", "src"], { cwd: REPO_DIR }).toString();
+    return { commit, srcModified: status.trim().length > 0 };
+  } catch {
+    return { commit: "unknown", srcModified: false };
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      sizes: { type: "string" },
+      runs: { type: "string" },
+      people: { type: "string" },
+      seed: { type: "string" },
+      heap: { type: "string" },
+      profile: { type: "boolean", default: false },
+      breakdown: { type: "boolean", default: false },
+      "fast-rows": { type: "boolean", default: false },
+      "no-save": { type: "boolean", default: false },
+      date: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const which = positionals[0] ?? "all";
+  if (positionals.length > 1 || (which !== "all" && !BENCHES.includes(which as BenchName))) {
+    throw new Error(`unknown benchmark "${positionals.join(" ")}"\n${USAGE}`);
+  }
+  const names: BenchName[] = which === "all" ? [...BENCHES] : [which as BenchName];
+  const number = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a whole number >= 1, got "${v}"`);
+    return n;
+  };
+  const runs = number("runs", values.runs);
+  const heapMiB = number("heap", values.heap);
+  const date = values.date ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`--date: expected YYYY-MM-DD, got "${date}"`);
+  const save = !values["no-save"] && !values.profile;
+  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "");
+
+  const machine = await machineFacts();
+  const git = gitFacts();
+  process.stderr.write(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}; ` +
+      `load average ${machine.loadAverage.join(" ")}; commit ${git.commit}${git.srcModified ? " (src modified)" : ""}\n`,
+  );
+
+  for (const name of names) {
+    let text: string;
+    let result: ReconcileResult | DemoBenchResult;
+    if (name === "reconcile") {
+      result = await benchReconcile({
+        sizes: parseSizes(values.sizes),
+        ...(runs ? { runs } : {}),
+        ...(heapMiB ? { heapMiB } : {}),
+        profile: values.profile,
+        breakdown: values.breakdown,
+        fastRows: values["fast-rows"],
+      });
+      text = formatReconcile(result);
+      if (values.profile) text += `\n\n${formatProfiles(result)}`;
+    } else {
+      result = await benchDemo({
+        people: number("people", values.people) ?? 2000,
+        seed: Number(values.seed ?? 1),
+        runs: runs ?? 3,
+        ...(heapMiB ? { heapMiB } : {}),
+      });
+      text = formatDemo(result);
+    }
+    // An experiment is kept apart from the figures of the code as it is.
+    const label = name === "reconcile" && values["fast-rows"] ? "reconcile-fast-rows" : name;
+    process.stdout.write(`\n## ${label}\n\n${text}\n`);
+    if (save) {
+      const saved: Saved<typeof result> = { date, command, git, machine, result };
+      const dir = join(BENCH_DIR, "results");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${label}.json`), `${JSON.stringify(saved, null, 2)}\n`);
+      appendResults(name, label, saved, text);
+      process.stderr.write(`saved bench/results/${label}.json and a section in bench/RESULTS.md\n`);
+    }
+  }
+}
+
+function formatProfiles(result: ReconcileResult): string {
+  const out: string[] = [
+    "CPU profiles (self time by area, then the top functions by self and inclusive time):",
+  ];
+  for (const s of result.sizes) {
+    for (const r of s.runs) {
+      for (const label of ["cold", "warm", "reload"] as const) {
+        const p = r[label].profile;
+        if (!p) continue;
+        out.push("", `### ${s.size} devices, ${label} pass: ${p.totalMs} ms sampled (${p.file})`);
+        out.push(
+          "",
+          "areas:",
+          ...p.areas.slice(0, 10).map((l) => `  ${l.share.toFixed(1).padStart(5)}%  ${l.fn}`),
+        );
+        out.push(
+          "",
+          "self:",
+          ...p.self.slice(0, 15).map((l) => `  ${l.share.toFixed(1).padStart(5)}%  ${l.fn}`),
+        );
+        out.push(
+          "",
+          "inclusive:",
+          ...p.inclusive.slice(0, 25).map((l) => `  ${l.share.toFixed(1).padStart(5)}%  ${l.fn}`),
+        );
+      }
+    }
+  }
+  return out.join("\n");
+}
+
+const RESULTS_HEADER = `# Benchmark results
+
+Appended by \`npm run bench\` (newest last); see README.md in this folder for what each
+figure means. The latest raw figures are in results/<name>.json.
+`;
+
+function appendResults<T>(name: BenchName, label: string, saved: Saved<T>, text: string): void {
+  const file = join(BENCH_DIR, "RESULTS.md");
+  if (!existsSync(file)) writeFileSync(file, RESULTS_HEADER);
+  const m = saved.machine;
+  const heap =
+    name === "reconcile"
+      ? (saved.result as ReconcileResult).options.heapMiB
+      : (saved.result as DemoBenchResult).options.heapMiB;
+  const facts = [
+    `\`${saved.command}\``,
+    `commit ${saved.git.commit}${saved.git.srcModified ? " with uncommitted changes in src/" : ""}`,
+    `Node ${m.node}`,
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB`,
+    `heap limit ${heap ? `${fmtMiB(heap)} (--heap)` : `${fmtMiB(m.defaultHeapLimitMiB)} (node's default)`}`,
+    `load average at start ${m.loadAverage.join(" ")}`,
+  ];
+  const experiment =
+    label === "reconcile-fast-rows"
+      ? "\n\n**Experiment**: rows copied into plain objects by a Kysely plugin (`--fast-rows`); src/ does not do this."
+      : "";
+  appendFileSync(file, `\n## ${saved.date} — ${label}\n\n${facts.join(" · ")}${experiment}\n\n${text}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
