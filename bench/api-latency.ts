@@ -3,7 +3,7 @@
  * wave runs (engine passes every second in the server's process): p50/p95/p99 of the
  * dashboard, people search and portal endpoints.
  *
- *   node --import tsx bench/api-latency.ts [--devices 100000] [--seconds 20] [--concurrency 4]
+ *   node --import tsx bench/api-latency.ts [--devices 100000] [--seconds 20] [--concurrency 4] [--engine same-process|none]
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +28,8 @@ for (let i = 2; i < process.argv.length; i += 2)
 const devices = Number(args.get("devices") ?? 100_000);
 const seconds = Number(args.get("seconds") ?? 20);
 const concurrency = Number(args.get("concurrency") ?? 4);
+/** "same-process" (default: `ferry serve` today), or "none" to measure the API alone */
+const engineMode = args.get("engine") ?? "same-process";
 
 const dir = mkdtempSync(join(tmpdir(), "ferry-api-bench-"));
 const path = join(dir, "ferry.db");
@@ -74,7 +76,7 @@ const portalToken = createPortalLink(person.id, ports.clock.now(), DEFAULT_PORTA
 let passes = 0;
 let stopped = false;
 const passLoop = (async () => {
-  while (!stopped) {
+  while (!stopped && engineMode === "same-process") {
     ports.clock.advance(HOUR);
     await engine.reconcile();
     await worker.drain();
@@ -127,7 +129,8 @@ const rows = Object.entries(load).map(([name, r]) => {
 });
 const result = {
   date: new Date().toISOString(),
-  command: `node --import tsx bench/api-latency.ts --devices ${devices} --seconds ${seconds} --concurrency ${concurrency}`,
+  command: `node --import tsx bench/api-latency.ts --devices ${devices} --seconds ${seconds} --concurrency ${concurrency} --engine ${engineMode}`,
+  engine: engineMode,
   machine: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg() },
   devices,
   people: inst.people,
@@ -143,4 +146,4 @@ console.log(
     .join(" ")}`,
 );
 mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
-writeFileSync(join(BENCH_DIR, "results", "api.json"), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(BENCH_DIR, "results", `api-${engineMode}.json`), `${JSON.stringify(result, null, 2)}\n`);
