@@ -28,7 +28,7 @@ export function isReleased(p: PersonRow, now: number, settings: EngineSettings):
 }
 
 /** When self-service ends and Ferry retires remotely. */
-export function unenrollDeadline(p: PersonRow, view: WaveView): number | undefined {
+export function unenrollDeadline(p: PersonRow, view: Pick<WaveView, "settings">): number | undefined {
   if (p.instructions_at === null) return undefined;
   const grace = view.settings.caMode === "grace" ? view.settings.gracePeriod : 0;
   return p.instructions_at + grace + view.settings.unenrollDeadline + p.deadline_extension;

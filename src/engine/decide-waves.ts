@@ -120,5 +120,5 @@ function maybeComplete(ctx: WaveContext, view: WaveView): void {
 }
 
 function devicesOf(view: WaveView, p: PersonRow) {
-  return view.devices.filter((d) => d.person_id === p.id);
+  return view.devicesByPerson.get(p.id) ?? [];
 }

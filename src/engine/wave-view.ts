@@ -11,6 +11,8 @@ export interface WaveView {
   settings: WaveSettings;
   people: PersonRow[];
   devices: DeviceRow[];
+  /** the wave's devices by owner: deciding per person must not scan the whole wave */
+  devicesByPerson: Map<string, DeviceRow[]>;
 }
 
 export function waveSettings(row: WaveRow): WaveSettings {
@@ -20,7 +22,13 @@ export function waveSettings(row: WaveRow): WaveSettings {
 export function buildWaveViews(ws: WorkingSet): Map<string, WaveView> {
   const views = new Map<string, WaveView>();
   for (const row of ws.waves.values())
-    views.set(row.id, { row, settings: waveSettings(row), people: [], devices: [] });
+    views.set(row.id, {
+      row,
+      settings: waveSettings(row),
+      people: [],
+      devices: [],
+      devicesByPerson: new Map(),
+    });
   const personWave = new Map<string, WaveView>();
   for (const p of ws.people.values()) {
     const view = p.wave_id ? views.get(p.wave_id) : undefined;
@@ -31,7 +39,11 @@ export function buildWaveViews(ws: WorkingSet): Map<string, WaveView> {
   }
   for (const d of ws.devices.values()) {
     const view = d.person_id ? personWave.get(d.person_id) : undefined;
-    if (view) view.devices.push(d);
+    if (!view || !d.person_id) continue;
+    view.devices.push(d);
+    const own = view.devicesByPerson.get(d.person_id);
+    if (own) own.push(d);
+    else view.devicesByPerson.set(d.person_id, [d]);
   }
   return views;
 }

@@ -178,7 +178,7 @@ export function isOpen(d: DeviceRow): boolean {
 /** The person's self-service deadline (after it, Ferry retires remotely), when it is known. */
 export function deadlineOf(p: PersonRow, wave: WaveRow | undefined): number | undefined {
   if (!wave) return undefined;
-  return unenrollDeadline(p, { row: wave, settings: waveSettings(wave), people: [], devices: [] });
+  return unenrollDeadline(p, { settings: waveSettings(wave) });
 }
 
 export function released(p: PersonRow, now: number, settings: EngineSettings): boolean {
