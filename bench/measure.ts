@@ -4,7 +4,7 @@
  * the wall clock and the machine; the engine never does.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -398,14 +398,25 @@ export function runChild<T>(
   args: string[],
   nodeArgs: string[] = [],
 ): Promise<ChildOutcome<T>> {
-  const out = join(
-    os.tmpdir(),
-    `ferry-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
-  );
+  // The child's scratch space (its result file, and any store it makes under --tmp) belongs
+  // to the parent, which removes it whatever happens: a child killed by an OOM cleans nothing.
+  const scratch = mkdtempSync(join(os.tmpdir(), "ferry-bench-"));
+  const out = join(scratch, "result.json");
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "--expose-gc", ...nodeArgs, join(BENCH_DIR, script), ...args, "--out", out],
+      [
+        "--import",
+        "tsx",
+        "--expose-gc",
+        ...nodeArgs,
+        join(BENCH_DIR, script),
+        ...args,
+        "--out",
+        out,
+        "--tmp",
+        scratch,
+      ],
       { cwd: REPO_DIR, stdio: ["ignore", "inherit", "pipe"] },
     );
     let tail = "";
@@ -422,7 +433,11 @@ export function runChild<T>(
         // not Linux, or the child already exited
       }
     }, 100);
-    child.on("error", reject);
+    child.on("error", (error) => {
+      clearInterval(poll);
+      rmSync(scratch, { recursive: true, force: true });
+      reject(error);
+    });
     child.on("exit", (exitCode, signal) => {
       clearInterval(poll);
       let result: T | undefined;
@@ -431,6 +446,7 @@ export function runChild<T>(
       } catch {
         result = undefined;
       }
+      rmSync(scratch, { recursive: true, force: true });
       resolve({
         ok: exitCode === 0 && result !== undefined,
         ...(result !== undefined ? { result } : {}),

@@ -141,6 +141,8 @@ export interface ReconcileOptions {
   runs?: number;
   /** --max-old-space-size for the children (MiB); default: node's own limit */
   heapMiB?: number;
+  /** more node flags for the children, e.g. ["--max-semi-space-size=64"] (GC experiments) */
+  nodeArgs?: string[];
   /** write a CPU profile of each pass to bench/profiles/ and summarise it */
   profile?: boolean;
   /** before the passes, measure the heap that observations, people rows and device rows retain */
@@ -175,7 +177,10 @@ export async function benchReconcile(
         ...(options.breakdown ? ["--breakdown"] : []),
         ...(options.fastRows ? ["--fast-rows"] : []),
       ];
-      const nodeArgs = options.heapMiB ? [`--max-old-space-size=${options.heapMiB}`] : [];
+      const nodeArgs = [
+        ...(options.heapMiB ? [`--max-old-space-size=${options.heapMiB}`] : []),
+        ...(options.nodeArgs ?? []),
+      ];
       const outcome = await runChild<ReconcileRun>("reconcile.ts", args, nodeArgs);
       if (outcome.ok && outcome.result) {
         entry.runs.push(outcome.result);
@@ -391,9 +396,11 @@ async function runOne(
   profile: boolean,
   breakdown: boolean,
   fastRows: boolean,
+  scratch: string | undefined,
 ): Promise<ReconcileRun> {
   const say = (l: string) => process.stderr.write(`  [${fmtInt(size)}] ${l}\n`);
-  const dir = mkdtempSync(join(tmpdir(), "ferry-bench-"));
+  // Under the parent's scratch dir when run as a child: the parent removes it even after a crash.
+  const dir = mkdtempSync(join(scratch ?? tmpdir(), "store-"));
   const path = join(dir, "store.db");
   const probe = new MemoryProbe();
   probe.start();
@@ -590,6 +597,7 @@ async function childMain(argv: string[]): Promise<void> {
     argv.includes("--profile"),
     argv.includes("--breakdown"),
     argv.includes("--fast-rows"),
+    argValue(argv, "tmp"),
   );
   writeFileSync(out, JSON.stringify(result));
 }

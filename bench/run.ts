@@ -8,8 +8,8 @@
  *   npm run bench -- demo --people 2000 --runs 3
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchDemo, type DemoBenchResult, formatDemo } from "./demo.ts";
 import { BENCH_DIR, fmtMiB, type MachineFacts, machineFacts, REPO_DIR } from "./measure.ts";
@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- [all|reconcile|demo] [options]
   --people N                    demo: people in the simulated organisation (default 2000)
   --seed N                      demo: the organisation's seed (default 1)
   --heap MiB                    --max-old-space-size for the child processes (default: node's own)
+  --node-args=FLAGS             reconcile: more node flags for the children (GC experiments; kept apart in results)
   --profile                     reconcile: CPU-profile each pass to bench/profiles/ (implies --no-save)
   --breakdown                   reconcile: also measure the heap each part of a pass retains
   --fast-rows                   reconcile experiment: rows copied into plain objects (saved as reconcile-fast-rows)
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       people: { type: "string" },
       seed: { type: "string" },
       heap: { type: "string" },
+      "node-args": { type: "string" },
       profile: { type: "boolean", default: false },
       breakdown: { type: "boolean", default: false },
       "fast-rows": { type: "boolean", default: false },
@@ -88,6 +90,9 @@ async function main(): Promise<void> {
   };
   const runs = number("runs", values.runs);
   const heapMiB = number("heap", values.heap);
+  const nodeArgs = values["node-args"]?.split(/\s+/).filter(Boolean) ?? [];
+  if (nodeArgs.some((a) => !a.startsWith("--")))
+    throw new Error(`--node-args: expected node flags such as "--max-semi-space-size=64"`);
   const date = values.date ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`--date: expected YYYY-MM-DD, got "${date}"`);
   const save = !values["no-save"] && !values.profile;
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
         sizes: parseSizes(values.sizes),
         ...(runs ? { runs } : {}),
         ...(heapMiB ? { heapMiB } : {}),
+        ...(nodeArgs.length ? { nodeArgs } : {}),
         profile: values.profile,
         breakdown: values.breakdown,
         fastRows: values["fast-rows"],
@@ -128,13 +134,58 @@ async function main(): Promise<void> {
     process.stdout.write(`\n## ${label}\n\n${text}\n`);
     if (save) {
       const saved: Saved<typeof result> = { date, command, git, machine, result };
-      const dir = join(BENCH_DIR, "results");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${label}.json`), `${JSON.stringify(saved, null, 2)}\n`);
+      const file = join(BENCH_DIR, "results", `${label}.json`);
+      const keys = saveEntries(file, label, entriesOf(saved));
       appendResults(name, label, saved, text);
-      process.stderr.write(`saved bench/results/${label}.json and a section in bench/RESULTS.md\n`);
+      process.stderr.write(
+        `saved ${keys.join(", ")} in bench/results/${label}.json and a section in bench/RESULTS.md\n`,
+      );
     }
   }
+}
+
+/**
+ * results/<name>.json keeps the latest figures per configuration — per size (and --heap) for
+ * reconcile, per organisation for the demo — so running one size does not erase the others.
+ */
+interface ResultsFile {
+  bench: string;
+  about: string;
+  entries: Record<string, Saved<unknown>>;
+}
+
+function entriesOf(saved: Saved<ReconcileResult | DemoBenchResult>): Record<string, Saved<unknown>> {
+  const { result } = saved;
+  if (result.bench === "demo") {
+    return { [`people ${result.options.people}, seed ${result.options.seed}`]: saved };
+  }
+  const heap =
+    (result.options.heapMiB ? ` --heap ${result.options.heapMiB}` : "") +
+    (result.options.nodeArgs?.length ? ` --node-args "${result.options.nodeArgs.join(" ")}"` : "");
+  return Object.fromEntries(
+    result.sizes.map((size) => [
+      `${size.size}${heap}`,
+      { ...saved, result: { bench: result.bench, options: result.options, sizes: [size] } },
+    ]),
+  );
+}
+
+function saveEntries(file: string, label: string, entries: Record<string, Saved<unknown>>): string[] {
+  mkdirSync(dirname(file), { recursive: true });
+  let current: ResultsFile | undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<ResultsFile>;
+    if (parsed.entries) current = parsed as ResultsFile;
+  } catch {
+    current = undefined;
+  }
+  const next: ResultsFile = {
+    bench: label,
+    about: "the latest run per configuration (key); bench/RESULTS.md keeps every run; see bench/README.md",
+    entries: { ...current?.entries, ...entries },
+  };
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
+  return Object.keys(entries);
 }
 
 function formatProfiles(result: ReconcileResult): string {
@@ -190,10 +241,16 @@ function appendResults<T>(name: BenchName, label: string, saved: Saved<T>, text:
     `heap limit ${heap ? `${fmtMiB(heap)} (--heap)` : `${fmtMiB(m.defaultHeapLimitMiB)} (node's default)`}`,
     `load average at start ${m.loadAverage.join(" ")}`,
   ];
-  const experiment =
+  const flags = name === "reconcile" ? ((saved.result as ReconcileResult).options.nodeArgs ?? []) : [];
+  const experiment = [
     label === "reconcile-fast-rows"
-      ? "\n\n**Experiment**: rows copied into plain objects by a Kysely plugin (`--fast-rows`); src/ does not do this."
-      : "";
+      ? "**Experiment**: rows copied into plain objects by a Kysely plugin (`--fast-rows`); src/ does not do this."
+      : "",
+    flags.length ? `**Experiment**: children run with \`${flags.join(" ")}\`.` : "",
+  ]
+    .filter(Boolean)
+    .map((line) => `\n\n${line}`)
+    .join("");
   appendFileSync(file, `\n## ${saved.date} — ${label}\n\n${facts.join(" · ")}${experiment}\n\n${text}\n`);
 }
 
