@@ -37,8 +37,8 @@ export function registerDemo(program: Command): void {
     .option("--db <file>", "keep the store in this SQLite file (default: in memory)")
     .option("--json", "print the report as one JSON object on stdout")
     .option(
-      "--in-process",
-      "drive the simulated organisation directly instead of through the connectors and emulators",
+      "--http",
+      "go through the real connectors and each vendor's emulator on loopback (default: in process)",
     )
     .option(
       "--source <vendor>",
