@@ -22,6 +22,7 @@ export class SourceSystem implements SourceAccessControl {
   readonly #records: DeviceState[];
   readonly #bySourceId = new Map<string, DeviceState>();
   #present = 0;
+  #revision = 0;
   #policyDeclared = true;
   #policyEffective = true;
   #decommissioned = false;
@@ -77,14 +78,27 @@ export class SourceSystem implements SourceAccessControl {
     return this.#bySourceId.get(sourceId.trim());
   }
 
+  /**
+   * Bumped whenever a record changes other than by time passing, so readers (the vendor
+   * emulators, which list the whole inventory once per page request) can keep a view for
+   * as long as neither this nor the clock moved.
+   */
+  get revision(): number {
+    return this.#revision;
+  }
+
   markRetirePending(d: DeviceState): void {
-    if (d.source === "enrolled") d.source = "retire-pending";
+    if (d.source === "enrolled") {
+      d.source = "retire-pending";
+      this.#revision++;
+    }
   }
 
   /** The record disappears (unenrolled, retired, reset or migrated away). */
   remove(d: DeviceState): void {
     if (d.source === "absent") return;
     d.source = "absent";
+    this.#revision++;
     this.#present--;
     this.#log.enrollment(this.#sim.now(), "source", d.s.worldId, d.s.ownerUpn, false);
   }
@@ -92,23 +106,14 @@ export class SourceSystem implements SourceAccessControl {
   records(): SourceDeviceRecord[] {
     const now = this.#sim.now();
     const out: SourceDeviceRecord[] = [];
-    for (const d of this.#records) {
-      if (d.source === "absent") continue;
-      out.push({
-        sourceId: d.s.sourceId,
-        ownerUpn: d.s.sourceOwner,
-        platform: d.s.platform,
-        mode: d.s.mode,
-        ownership: d.s.ownership,
-        osVersion: d.s.osVersion,
-        model: d.s.model,
-        manufacturer: d.s.manufacturer,
-        identifiers: { ...d.s.sourceIdentifiers },
-        enrollment: d.source,
-        lastSeenAt: lastSeenAt(d, now),
-      });
-    }
+    for (const d of this.#records) if (d.source !== "absent") out.push(recordOf(d, d.source, now));
     return out;
+  }
+
+  /** One device's record as the product holds it now; undefined once it is gone. */
+  record(sourceId: string): SourceDeviceRecord | undefined {
+    const d = this.find(sourceId);
+    return d && d.source !== "absent" ? recordOf(d, d.source, this.#sim.now()) : undefined;
   }
 
   /** The admin cancels the product: every record ends and its CA stops at once. */
@@ -154,4 +159,24 @@ export class SourceSystem implements SourceAccessControl {
       for (const p of this.#directory.people) this.ca.update(p);
     });
   }
+}
+
+function recordOf(
+  d: DeviceState,
+  enrollment: SourceDeviceRecord["enrollment"],
+  now: Millis,
+): SourceDeviceRecord {
+  return {
+    sourceId: d.s.sourceId,
+    ownerUpn: d.s.sourceOwner,
+    platform: d.s.platform,
+    mode: d.s.mode,
+    ownership: d.s.ownership,
+    osVersion: d.s.osVersion,
+    model: d.s.model,
+    manufacturer: d.s.manufacturer,
+    identifiers: { ...d.s.sourceIdentifiers },
+    enrollment,
+    lastSeenAt: lastSeenAt(d, now),
+  };
 }

@@ -158,6 +158,16 @@ export class SimulatedOrganisation {
     this.#sim.advanceTo(t);
   }
 
+  /** One device's record in the old product now (what its API returns for a single device). */
+  sourceRecord(sourceId: string): SourceDeviceRecord | undefined {
+    return this.#source.record(sourceId);
+  }
+
+  /** Counts changes to the old product's records other than time passing (see `SourceSystem.revision`). */
+  get sourceRevision(): number {
+    return this.#source.revision;
+  }
+
   /** The admin cancels the old product: every enrollment still in the source ends (logged), its CA goes off. */
   decommissionSource(): void {
     this.#source.decommission();

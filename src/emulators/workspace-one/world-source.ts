@@ -22,6 +22,7 @@ export class WorldSource {
   readonly #devices: ScenarioDevice[];
   readonly #byId = new Map<string, ScenarioDevice>();
   readonly #lastSeen = new Map<string, Millis | undefined>();
+  #view: { key: string; views: SourceView[] } | undefined;
 
   /** `include`: which of the world's devices this vendor manages (Jamf: Apple only). */
   constructor(world: SimulatedOrganisation, include: (d: ScenarioDevice) => boolean = () => true) {
@@ -40,26 +41,37 @@ export class WorldSource {
     return this.#byId.get(sourceId);
   }
 
-  /** Every device ever in the source, in source-id order, as it is now. */
+  /**
+   * Every device ever in the source, in source-id order, as it is now. Kept while neither the
+   * clock nor the source's records moved: vendors list by page number, and rebuilding the
+   * whole view for each page made a listing quadratic in the inventory's size.
+   */
   async all(): Promise<SourceView[]> {
+    const key = `${this.#world.clock.now()}:${this.#world.sourceRevision}`;
+    if (this.#view?.key !== key) this.#view = { key, views: await this.#build() };
+    return this.#view.views;
+  }
+
+  async #build(): Promise<SourceView[]> {
     const present = new Map<string, SourceDeviceRecord>();
     for await (const r of this.#world.ports.sourceInventory.listDevices()) {
       if (this.#byId.has(r.sourceId)) present.set(r.sourceId, r);
     }
-    return this.#devices.map((device) => {
-      const record = present.get(device.sourceId);
-      if (record) this.#lastSeen.set(device.sourceId, record.lastSeenAt);
-      const lastSeenAt = record
-        ? record.lastSeenAt
-        : (this.#lastSeen.get(device.sourceId) ?? device.checkIn.anchor);
-      return { device, record, lastSeenAt };
-    });
+    return this.#devices.map((device) => this.#view1(device, present.get(device.sourceId)));
+  }
+
+  #view1(device: ScenarioDevice, record: SourceDeviceRecord | undefined): SourceView {
+    if (record) this.#lastSeen.set(device.sourceId, record.lastSeenAt);
+    const lastSeenAt = record
+      ? record.lastSeenAt
+      : (this.#lastSeen.get(device.sourceId) ?? device.checkIn.anchor);
+    return { device, record, lastSeenAt };
   }
 
   /** One device as it is now; undefined for an id that never existed here. */
   async one(sourceId: string): Promise<SourceView | undefined> {
-    if (!this.#byId.has(sourceId)) return undefined;
-    return (await this.all()).find((v) => v.device.sourceId === sourceId);
+    const device = this.#byId.get(sourceId);
+    return device && this.#view1(device, this.#world.sourceRecord(sourceId));
   }
 
   /** The admin's retire, through the world's port (pending at once, gone at the next check-in). */
