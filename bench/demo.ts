@@ -5,12 +5,19 @@
  * which covers generating the organisation through the final report), the passes it took,
  * whether it finished, invariant violations, and peak RSS / sampled peak heap.
  *
+ * `--http` runs it through the real connectors and the vendors' emulators on loopback and
+ * adds, per emulator, the requests it received against those it answered with success (the
+ * rest are retries of throttled or faulted ones), the busiest routes, and the simulated time
+ * the Graph client spent pacing itself under Graph's documented limits.
+ *
  *   node --import tsx bench/demo.ts --people 2000 --runs 3   (prints; saves nothing)
  *   npm run bench -- demo --people 2000                      (prints and saves)
+ *   npm run bench -- demo --http --people 100000 --runs 1    (through the emulators)
  */
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { runDemo } from "../src/demo/run.ts";
+import { type DemoResult, runDemo } from "../src/demo/run.ts";
+import type { SourceVendor } from "../src/wiring/emulated-organisation.ts";
 import {
   argValue,
   type ChildOutcome,
@@ -35,6 +42,12 @@ export interface DemoRun {
   peakRssMiB: number;
   /** sampled every 20 ms (the demo awaits often, so the sampler runs): a close floor */
   peakHeapUsedMiB: number;
+  /** CPU time of the whole child (user + system) */
+  cpuMs: number;
+  /** the end state, to compare transports and runs */
+  devices: DemoResult["report"]["devices"];
+  requests?: DemoResult["requests"];
+  graphClient?: DemoResult["graphClient"];
 }
 
 export interface DemoOptions {
@@ -42,6 +55,8 @@ export interface DemoOptions {
   seed: number;
   runs: number;
   heapMiB?: number;
+  /** through the connectors and emulators, with this old product */
+  http?: { source: SourceVendor; faultRate: number };
 }
 
 export interface DemoBenchResult {
@@ -61,7 +76,16 @@ export async function benchDemo(
     log(`demo ${fmtInt(options.people)} people, seed ${options.seed}: run ${r}/${options.runs}`);
     const outcome = await runChild<DemoRun>(
       "demo.ts",
-      ["--child", "--people", String(options.people), "--seed", String(options.seed)],
+      [
+        "--child",
+        "--people",
+        String(options.people),
+        "--seed",
+        String(options.seed),
+        ...(options.http
+          ? ["--http", "--source", options.http.source, "--faults", String(options.http.faultRate)]
+          : []),
+      ],
       options.heapMiB ? [`--max-old-space-size=${options.heapMiB}`] : [],
     );
     if (outcome.ok && outcome.result) {
@@ -90,6 +114,59 @@ export async function benchDemo(
 }
 
 export function formatDemo(result: DemoBenchResult): string {
+  const last = result.runs.at(-1);
+  return last?.requests ? `${formatRuns(result)}\n\n${formatRequests(last)}` : formatRuns(result);
+}
+
+/**
+ * Over HTTP, per emulator (last run): what it received against what it answered with
+ * success — the difference is retries of throttled or faulted requests, the overhead above
+ * the requests the campaign needed at the page sizes and batch sizes the vendors allow.
+ */
+function formatRequests(run: DemoRun): string {
+  const migrated = run.devices.migrated;
+  const rows = Object.entries(run.requests ?? {}).map(([name, r]) => {
+    const busiest = Object.entries(r.byRoute)
+      .filter(([route]) => !route.startsWith("$batch "))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([route, n]) => `${route} ${fmtInt(n)}`)
+      .join("; ");
+    return [
+      name,
+      fmtInt(r.requests),
+      fmtInt(r.succeeded),
+      `${fmtInt(r.requests - r.succeeded)} (${((100 * (r.requests - r.succeeded)) / Math.max(1, r.requests)).toFixed(1)}%)`,
+      fmtInt(r.faulted),
+      fmtInt(r.throttled),
+      (r.requests / Math.max(1, migrated)).toFixed(2),
+      busiest,
+    ];
+  });
+  const g = run.graphClient;
+  const pacing = g
+    ? `\n\nGraph client: ${fmtInt(g.requests)} sent, ${fmtInt(g.retries)} retries, ${fmtInt(g.throttled)} × 429; ` +
+      `paced itself ${fmtInt(g.budgetWaits)} times under Graph's documented limits, ${fmtMs(g.budgetWaitMs)} simulated in all. ` +
+      `CPU ${fmtMs(run.cpuMs)}.`
+    : "";
+  return (
+    table(
+      [
+        "emulator",
+        "received",
+        "succeeded",
+        "beyond success",
+        "faulted",
+        "throttled",
+        "per migrated device",
+        "busiest routes",
+      ],
+      rows,
+    ) + pacing
+  );
+}
+
+function formatRuns(result: DemoBenchResult): string {
   const m = result.median;
   const runs = `${result.runs.length}${result.failures.length ? ` (+${result.failures.length} failed)` : ""}`;
   const all = result.runs.map((r) => fmtMs(r.wallMs)).join(", ");
@@ -146,8 +223,20 @@ async function childMain(argv: string[]): Promise<void> {
   if (!out) throw new Error("usage: demo.ts --child --people N --seed S --out FILE");
   const probe = new MemoryProbe();
   probe.start();
-  const r = await runDemo({ people, seed });
+  const http = argv.includes("--http");
+  const r = await runDemo({
+    people,
+    seed,
+    ...(http
+      ? {
+          transport: "http" as const,
+          source: (argValue(argv, "source") ?? "workspace-one") as SourceVendor,
+          faultRate: Number(argValue(argv, "faults") ?? 0),
+        }
+      : {}),
+  });
   probe.stop();
+  const usage = process.resourceUsage();
   const run: DemoRun = {
     people,
     seed,
@@ -157,6 +246,10 @@ async function childMain(argv: string[]): Promise<void> {
     invariantViolations: r.report.invariantViolations,
     peakRssMiB: round(Math.max(process.resourceUsage().maxRSS / 1024, probe.peakRssMiB()), 1),
     peakHeapUsedMiB: mib(probe.peakHeapUsed),
+    cpuMs: round((usage.userCPUTime + usage.systemCPUTime) / 1000, 0),
+    devices: r.report.devices,
+    ...(r.requests ? { requests: r.requests } : {}),
+    ...(r.graphClient ? { graphClient: r.graphClient } : {}),
   };
   writeFileSync(out, JSON.stringify(run));
 }
@@ -172,7 +265,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seed: Number(argValue(argv, "seed") ?? 1),
       runs: Number(argValue(argv, "runs") ?? 3),
       ...(heap ? { heapMiB: Number(heap) } : {}),
+      ...httpOption(argv),
     });
     process.stdout.write(`${formatDemo(result)}\n`);
   }
+}
+
+/** `--http [--source workspace-one|ivanti] [--faults 0.1]` → the option, or nothing. */
+export function httpOption(argv: string[]): Pick<DemoOptions, "http"> {
+  if (!argv.includes("--http")) return {};
+  return {
+    http: {
+      source: (argValue(argv, "source") ?? "workspace-one") as SourceVendor,
+      faultRate: Number(argValue(argv, "faults") ?? 0),
+    },
+  };
 }

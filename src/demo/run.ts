@@ -69,8 +69,28 @@ export interface DemoProgress {
 }
 
 export interface DemoResult {
-  /** over HTTP: requests each emulator received (retries included) and how many it faulted */
-  requests?: Record<string, { requests: number; faulted: number; throttled: number }>;
+  /**
+   * Over HTTP: requests each emulator received (retries included), how many it answered with
+   * success, faulted or throttled, and per route (`"GET /path"` → count).
+   */
+  requests?: Record<
+    string,
+    {
+      requests: number;
+      succeeded: number;
+      faulted: number;
+      throttled: number;
+      byRoute: Record<string, number>;
+    }
+  >;
+  /** Over HTTP: the Graph client's own counts, with the simulated time it paced itself under Graph's limits. */
+  graphClient?: {
+    requests: number;
+    retries: number;
+    throttled: number;
+    budgetWaits: number;
+    budgetWaitMs: number;
+  };
   report: Report;
   groundTruth: ReturnType<GroundTruthChecker["report"]>;
   storeViolations: number;
@@ -194,7 +214,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       finished: phase === "done",
       passes,
       wallMs: performance.now() - wallStart,
-      ...(emulated ? { requests: requestCounts(emulated) } : {}),
+      ...(emulated ? { requests: requestCounts(emulated), graphClient: graphClientCounts(emulated) } : {}),
     };
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -205,11 +225,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
 function requestCounts(emulated: EmulatedOrganisation): DemoResult["requests"] {
   return Object.fromEntries(
-    Object.entries(emulated.stats().emulators).map(([name, s]) => [
-      name,
-      { requests: s.requests, faulted: s.faulted, throttled: s.throttled },
-    ]),
+    Object.entries(emulated.stats().emulators).map(([name, s]) => {
+      // Graph's $batch counts its inner requests as routes of their own ("$batch …"): they
+      // are not requests on the wire, so they are kept apart.
+      const routes = Object.entries(s.byRoute);
+      const wire = routes.filter(([route]) => !route.startsWith("$batch "));
+      const total = (byStatus: Record<string, number>) => Object.values(byStatus).reduce((a, b) => a + b, 0);
+      return [
+        name,
+        {
+          requests: s.requests,
+          succeeded: wire.reduce(
+            (n, [, byStatus]) =>
+              n + Object.entries(byStatus).reduce((m, [st, c]) => (/^2/.test(st) ? m + c : m), 0),
+            0,
+          ),
+          faulted: s.faulted,
+          throttled: s.throttled,
+          byRoute: Object.fromEntries(routes.map(([route, byStatus]) => [route, total(byStatus)])),
+        },
+      ];
+    }),
   );
+}
+
+function graphClientCounts(emulated: EmulatedOrganisation): DemoResult["graphClient"] {
+  const { requests, retries, throttled, budgetWaits, budgetWaitMs } = emulated.stats().graphClient.total;
+  return { requests, retries, throttled, budgetWaits, budgetWaitMs };
 }
 
 async function planAndApprove(store: Store, now: number): Promise<void> {
