@@ -1,5 +1,7 @@
 /**
- * One reconcile pass over 10k, 100k and 1M devices.
+ * One reconcile pass over 10k, 100k and 1M devices, on SQLite (the default) or PostgreSQL
+ * (`--db postgres`: a fresh schema per run in FERRY_BENCH_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/test, dropped afterwards).
  *
  * Each size runs in a child process of its own (a fresh heap; its peak memory is its own):
  *   1. open a SQLite store in a temp dir (openSqliteStore: WAL, migrations) and seed the
@@ -23,7 +25,7 @@ import { sql } from "kysely";
 import { Engine, type PassSummary } from "../src/engine/engine.ts";
 import { observe } from "../src/engine/observe.ts";
 import { WorkingSet } from "../src/engine/working-set.ts";
-import { openSqliteStore, type Store } from "../src/store/open.ts";
+import { openPostgresStore, openSqliteStore, type Store } from "../src/store/open.ts";
 import {
   argValue,
   BENCH_DIR,
@@ -45,10 +47,16 @@ import {
   summariseProfile,
   table,
 } from "./measure.ts";
-import { Installation, type SeedStats, seedStore } from "./synthetic.ts";
+import { Installation, type SeedStats, seedPostgres, seedStore } from "./synthetic.ts";
 import { type PortCalls, type SyntheticPorts, syntheticPorts } from "./synthetic-ports.ts";
 
 export const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
+
+export type BenchDb = "sqlite" | "postgres";
+
+/** The PostgreSQL server `--db postgres` uses: each run makes its own schema there and drops it. */
+export const BENCH_DATABASE_URL =
+  process.env.FERRY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** Runs per size unless --runs says otherwise: a few where cheap, one at 1M. */
 export function defaultRuns(size: number): number {
@@ -90,6 +98,8 @@ export interface HeapBreakdown {
 
 export interface ReconcileRun {
   size: number;
+  /** the store's database (absent in results from before --db existed: SQLite) */
+  db?: BenchDb;
   people: number;
   seed: SeedStats & { openMs: number };
   devicesByState: Record<string, number>;
@@ -149,6 +159,8 @@ export interface ReconcileOptions {
   breakdown?: boolean;
   /** experiment: the engine's store copies every result row into a plain object (measure.ts fastRowsPlugin) */
   fastRows?: boolean;
+  /** the store's database; default SQLite */
+  db?: BenchDb;
 }
 
 export interface ReconcileResult {
@@ -176,6 +188,7 @@ export async function benchReconcile(
         ...(options.profile ? ["--profile"] : []),
         ...(options.breakdown ? ["--breakdown"] : []),
         ...(options.fastRows ? ["--fast-rows"] : []),
+        ...(options.db === "postgres" ? ["--db", "postgres"] : []),
       ];
       const nodeArgs = [
         ...(options.heapMiB ? [`--max-old-space-size=${options.heapMiB}`] : []),
@@ -397,21 +410,28 @@ async function runOne(
   breakdown: boolean,
   fastRows: boolean,
   scratch: string | undefined,
+  dbKind: BenchDb,
 ): Promise<ReconcileRun> {
   const say = (l: string) => process.stderr.write(`  [${fmtInt(size)}] ${l}\n`);
   // Under the parent's scratch dir when run as a child: the parent removes it even after a crash.
   const dir = mkdtempSync(join(scratch ?? tmpdir(), "store-"));
   const path = join(dir, "store.db");
+  // One schema per run (the child's pid keeps concurrent runs apart), dropped in `finally`.
+  const schema = `bench_reconcile_${process.pid}`;
+  const postgres = dbKind === "postgres";
   const probe = new MemoryProbe();
   probe.start();
   const loadBefore = round(loadavg()[0] ?? 0, 2);
   try {
     const inst = new Installation(size);
     const t0 = performance.now();
-    const store = await openSqliteStore(path);
+    if (postgres) await dropSchema(schema);
+    const store = postgres
+      ? await openPostgresStore(BENCH_DATABASE_URL, { schema })
+      : await openSqliteStore(path);
     const openMs = performance.now() - t0;
-    say("seeding");
-    const seed = seedStore(path, inst);
+    say(`seeding (${dbKind})`);
+    const seed = postgres ? await seedPostgres(BENCH_DATABASE_URL, schema, inst) : seedStore(path, inst);
     say(
       `seeded in ${fmtMs(seed.insertMs)} (+${fmtMs(seed.checkpointMs)} checkpoint), ${mib(seed.dbBytes)} MiB`,
     );
@@ -485,11 +505,14 @@ async function runOne(
 
     const problems = selfCheck(cold, warm, reload, ports.calls);
     for (const p of problems) say(`PROBLEM: ${p}`);
+    const dbBytesAfter = postgres
+      ? await postgresBytes(store, schema)
+      : statSync(path).size + fileSize(`${path}-wal`);
     await store.close();
-    const dbBytesAfter = statSync(path).size + fileSize(`${path}-wal`);
     const v8 = await import("node:v8");
     return {
       size,
+      db: dbKind,
       people: inst.people,
       seed: {
         ...seed,
@@ -515,7 +538,28 @@ async function runOne(
   } finally {
     probe.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (postgres) await dropSchema(schema).catch(() => {});
   }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Tables and indexes of the run's schema, as the file size is for SQLite. */
+async function postgresBytes(store: Store, schema: string): Promise<number> {
+  const r = await sql<{ bytes: string }>`
+    select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${schema} and c.relkind = 'r'`.execute(store.db);
+  return Number(r.rows[0]?.bytes ?? 0);
 }
 
 function fileSize(path: string): number {
@@ -598,8 +642,15 @@ async function childMain(argv: string[]): Promise<void> {
     argv.includes("--breakdown"),
     argv.includes("--fast-rows"),
     argValue(argv, "tmp"),
+    parseDb(argValue(argv, "db")),
   );
   writeFileSync(out, JSON.stringify(result));
+}
+
+export function parseDb(value: string | undefined): BenchDb {
+  if (value === undefined || value === "sqlite") return "sqlite";
+  if (value === "postgres" || value === "pg") return "postgres";
+  throw new Error(`--db: expected sqlite or postgres, got "${value}"`);
 }
 
 export function parseSizes(value: string | undefined): number[] {
@@ -625,6 +676,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       profile: argv.includes("--profile"),
       breakdown: argv.includes("--breakdown"),
       fastRows: argv.includes("--fast-rows"),
+      db: parseDb(argValue(argv, "db")),
     });
     process.stdout.write(`${formatReconcile(result)}\n`);
   }

@@ -33,10 +33,10 @@ const VANISH_CHECK_MIN = 50;
 function believable(
   ws: WorkingSet,
   system: "source" | "target",
-  listed: string[],
+  ids: ReadonlySet<string>,
+  listedCount: number,
   settings: EngineSettings,
 ): boolean {
-  const ids = new Set(listed);
   let known = 0;
   let vanished = 0;
   for (const d of ws.devices.values()) {
@@ -48,7 +48,7 @@ function believable(
   if (known < VANISH_CHECK_MIN || vanished <= known * settings.maxVanishShare) return true;
   ws.note({
     kind: "alert-inventory-drop",
-    message: `${system} inventory lists ${listed.length} devices; ${vanished} of ${known} known ones vanished without Ferry asking them to leave: not believed, nothing marked gone. Check the connector, then run again.`,
+    message: `${system} inventory lists ${listedCount} devices; ${vanished} of ${known} known ones vanished without Ferry asking them to leave: not believed, nothing marked gone. Check the connector, then run again.`,
   });
   return false;
 }
@@ -78,22 +78,24 @@ export function applyObservations(
 ): void {
   releaseFinished(ws, openActions);
   const people = indexPeople(ws);
+  // The ids each inventory lists, and the devices by those ids: built once per pass and
+  // shared by the vanishing check and the apply steps (each used to build its own).
+  const sourceIds = new Set<string>();
+  for (const r of obs.source) sourceIds.add(r.sourceId);
+  const targetIds = new Set<string>();
+  for (const r of obs.target) targetIds.add(r.targetId);
+  const bySourceId = new Map<string, DeviceRow>();
+  const byTargetId = new Map<string, DeviceRow>();
+  for (const d of ws.devices.values()) {
+    if (d.source_id) bySourceId.set(d.source_id, d);
+    if (d.target_id) byTargetId.set(d.target_id, d);
+  }
   const trustSource =
-    policy.sourceRetired ||
-    believable(
-      ws,
-      "source",
-      obs.source.map((r) => r.sourceId),
-      settings,
-    );
-  const trustTarget = believable(
-    ws,
-    "target",
-    obs.target.map((r) => r.targetId),
-    settings,
-  );
-  applySource(ws, obs.source, people, trustSource);
-  applyTarget(ws, obs.target, people, trustTarget);
+    policy.sourceRetired || believable(ws, "source", sourceIds, obs.source.length, settings);
+  const trustTarget = believable(ws, "target", targetIds, obs.target.length, settings);
+  applySource(ws, obs.source, people, bySourceId, sourceIds, trustSource);
+  // applySource only adds devices without an Intune id and never changes one: byTargetId holds.
+  applyTarget(ws, obs.target, people, byTargetId, targetIds, trustTarget);
   applyAccess(ws, obs, policy);
   applyExclusions(ws, settings);
   for (const d of ws.devices.values()) refreshState(ws, d);
@@ -113,13 +115,11 @@ function applySource(
   ws: WorkingSet,
   records: SourceDeviceRecord[],
   people: Map<string, PersonRow>,
+  bySourceId: ReadonlyMap<string, DeviceRow>,
+  seen: ReadonlySet<string>,
   trusted: boolean,
 ): void {
-  const bySourceId = new Map<string, DeviceRow>();
-  for (const d of ws.devices.values()) if (d.source_id) bySourceId.set(d.source_id, d);
-  const seen = new Set<string>();
   for (const r of records) {
-    seen.add(r.sourceId);
     const existing = bySourceId.get(r.sourceId);
     if (!existing) {
       ws.addDevice(newDeviceFromSource(r, people, ws.now));
@@ -192,14 +192,12 @@ function applyTarget(
   ws: WorkingSet,
   records: TargetDeviceRecord[],
   people: Map<string, PersonRow>,
+  byTargetId: ReadonlyMap<string, DeviceRow>,
+  seen: ReadonlySet<string>,
   trusted: boolean,
 ): void {
-  const byTargetId = new Map<string, DeviceRow>();
-  for (const d of ws.devices.values()) if (d.target_id) byTargetId.set(d.target_id, d);
-  const seen = new Set<string>();
   const unknown: TargetDeviceRecord[] = [];
   for (const r of records) {
-    seen.add(r.targetId);
     const existing = byTargetId.get(r.targetId);
     if (existing) {
       if (existing.target_compliance !== r.compliance)

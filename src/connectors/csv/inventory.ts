@@ -1,11 +1,13 @@
 /**
  * The source inventory of an organisation whose old product can only export: a CSV file
- * (docs/csv-inventory.md). The file is read and parsed once, on first use; a file with any
- * error yields no devices at all and every listing fails with the problems found.
+ * (docs/csv-inventory.md). The file is read and parsed once, on first use, a chunk at a time
+ * (never held whole: a million devices is ~200 MB of text); a file with any error yields no
+ * devices at all and every listing fails with the problems found.
  */
-import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { SourceDeviceRecord, SourceInventory } from "../../core/ports/source.ts";
-import { type CsvProblem, parseInventoryCsv } from "./parse.ts";
+import { type CsvProblem, InventoryCsvReader } from "./parse.ts";
 
 /** Files larger than this are refused before reading (about a million devices). */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -67,7 +69,11 @@ export class CsvInventory implements SourceInventory {
         { message: `the file is ${size} bytes, more than the ${this.#maxFileBytes} allowed` },
       ]);
     }
-    const result = parseInventoryCsv(await readFile(this.#path));
+    const reader = new InventoryCsvReader();
+    for await (const chunk of createReadStream(this.#path, { highWaterMark: 1024 * 1024 })) {
+      reader.push(chunk as Buffer);
+    }
+    const result = reader.end();
     if (!result.ok) throw new CsvImportError(this.#path, result.errors);
     return { records: result.records, warnings: result.warnings };
   }

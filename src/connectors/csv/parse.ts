@@ -4,7 +4,7 @@
  * spreadsheet shows it (header = line 1), the column as written in the file, and the value.
  * Columns and accepted spellings: columns.ts and docs/csv-inventory.md.
  */
-import { type CsvError, parse } from "csv-parse/sync";
+import { type CsvError, type Options, Parser } from "csv-parse";
 import { normaliseIdentifiers } from "../../core/identifiers.ts";
 import { type EnrollmentMode, MODE_PLATFORMS, type Ownership, type Platform } from "../../core/platform.ts";
 import type { SourceDeviceRecord } from "../../core/ports/source.ts";
@@ -44,42 +44,291 @@ const MAX_WARNINGS = 100;
 const SHARED_IDENTIFIER_KINDS = ["serial", "imei", "meid"] as const;
 
 export function parseInventoryCsv(input: string | Uint8Array): CsvParseResult {
-  const decoded = decode(input);
-  if ("problem" in decoded) return { ok: false, errors: [decoded.problem] };
-  const { text } = decoded;
+  const reader = new InventoryCsvReader();
+  if (typeof input === "string") reader.pushText(input);
+  else reader.push(input);
+  return reader.end();
+}
 
-  const structural = checkText(text);
-  if (structural.length > 0) return { ok: false, errors: capped(structural) };
+/**
+ * The parser behind parseInventoryCsv, fed a chunk at a time: a file of a million devices is
+ * read in pieces (CsvInventory) rather than held whole as bytes, then as text, then as lines
+ * and cells all at once. The result — records or every problem, never both — is the same as
+ * for the whole input at once, and only known at `end()`: imports stay all or nothing.
+ *
+ * Bytes pass through four stages: the encoding (byte-order marks, zip archives, UTF-16, which
+ * is gathered whole and converted, and UTF-8 validation, which holds back a character cut by a
+ * chunk's end); whole-line checks on every physical line (length, NUL); the separator, sniffed
+ * from the first non-blank line before any byte reaches the CSV parser; and csv-parse's own
+ * incremental parser, whose rows go one by one to the RowReader.
+ */
+export class InventoryCsvReader {
+  #started = false;
+  /** the first bytes, until there are enough to recognise an encoding */
+  #head: Uint8Array[] = [];
+  #headBytes = 0;
+  #utf16: "le" | "be" | undefined;
+  #utf16Chunks: Uint8Array[] = [];
+  /** a UTF-8 sequence cut by the end of the last chunk */
+  #carry: Uint8Array = new Uint8Array(0);
+  /** bytes of (BOM-less) UTF-8 seen so far, and of the file before it (the BOM) */
+  #offset = 0;
+  #bomBytes = 0;
+  /** a problem that ends the import whatever else is found (encoding) */
+  #fatal: CsvProblem | undefined;
+  #lines = new LineChecker();
+  /** bytes waiting for the first non-blank line, which decides the separator */
+  #pending: Uint8Array[] = [];
+  #csv: CsvStream | undefined;
+  #csvFailed = false;
+  readonly #errors = new Problems(MAX_PROBLEMS);
+  #rows: RowReader | undefined;
 
-  const errors = new Problems(MAX_PROBLEMS);
-  const { delimiter, sepLine } = sniffDelimiter(text);
-  const options = {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    max_record_size: 16 * MAX_LINE_BYTES,
-  };
-  let rows: string[][];
-  try {
-    rows = parse(text, options);
-  } catch {
-    // Parse again, keeping the records before the broken one: they are still checked, so
-    // the admin sees every problem at once. (on_record is slow, so only on this path.)
-    rows = [];
-    try {
-      parse(text, {
-        ...options,
-        on_record: (record: string[]) => {
-          rows.push(record);
-          return null;
-        },
-      });
-    } catch (e) {
-      errors.add(syntaxProblem(e, rows.length + 1));
+  /** Raw bytes of the file, in order. */
+  push(chunk: Uint8Array): void {
+    if (this.#fatal || chunk.length === 0) return;
+    if (!this.#started) {
+      this.#head.push(chunk);
+      this.#headBytes += chunk.length;
+      if (this.#headBytes < 4) return;
+      this.#start();
+      return;
+    }
+    this.#bytes(chunk);
+  }
+
+  /** Text already decoded (a leading byte-order mark is dropped). */
+  pushText(text: string): void {
+    this.#started = true;
+    this.#utf8(Buffer.from(text.startsWith("\uFEFF") ? text.slice(1) : text, "utf8"));
+  }
+
+  end(): CsvParseResult {
+    if (!this.#started) this.#start();
+    if (this.#utf16 && !this.#fatal) {
+      const decoded = decodeUtf16(Buffer.concat(this.#utf16Chunks), this.#utf16);
+      this.#utf16Chunks = [];
+      if ("problem" in decoded) this.#fatal = decoded.problem;
+      else this.#utf8(Buffer.from(decoded.text, "utf8"));
+    }
+    if (!this.#fatal && this.#carry.length > 0) {
+      // A character cut short by the end of the file.
+      this.#fatalAt(this.#offset, this.#carry[0]!);
+    }
+    if (this.#fatal) return { ok: false, errors: [this.#fatal] };
+    this.#lines.end();
+    if (this.#lines.problems.length > 0) return { ok: false, errors: capped(this.#lines.problems) };
+    this.#flushPending(true);
+    if (this.#csv && !this.#csvFailed) this.#parse(undefined, true);
+    return (this.#rows ?? new RowReader(this.#errors, false)).end();
+  }
+
+  #start(): void {
+    this.#started = true;
+    const b = this.#head.length === 1 ? this.#head[0]! : Buffer.concat(this.#head);
+    this.#head = [];
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+      this.#bomBytes = 3;
+      this.#bytes(b.subarray(3));
+    } else if (b[0] === 0xff && b[1] === 0xfe) {
+      this.#utf16 = "le";
+      this.#utf16Chunks.push(b); // decodeUtf16 expects the byte-order mark
+    } else if (b[0] === 0xfe && b[1] === 0xff) {
+      this.#utf16 = "be";
+      this.#utf16Chunks.push(b); // decodeUtf16 expects the byte-order mark
+    } else if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
+      this.#fatal = {
+        message:
+          'the file is a zip archive (an Excel workbook?), not CSV text: save it as "CSV UTF-8" and import that',
+      };
+    } else this.#bytes(b);
+  }
+
+  #bytes(chunk: Uint8Array): void {
+    if (this.#fatal) return;
+    if (this.#utf16) {
+      this.#utf16Chunks.push(chunk);
+      return;
+    }
+    const bytes = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    const whole = completeUtf8(bytes);
+    this.#carry = bytes.slice(whole);
+    const body = bytes.subarray(0, whole);
+    const bad = firstInvalidUtf8(body);
+    if (bad >= 0) {
+      this.#lines.scan(body.subarray(0, bad));
+      this.#fatalAt(this.#offset + bad, body[bad]!);
+      return;
+    }
+    this.#utf8(body);
+  }
+
+  #fatalAt(offset: number, byte: number): void {
+    const line = this.#lines.line;
+    const hex = byte.toString(16).toUpperCase().padStart(2, "0");
+    this.#fatal = {
+      line,
+      message:
+        `line ${line}: the file is not valid UTF-8: byte 0x${hex} at byte offset ${this.#bomBytes + offset} (counting from 0) ` +
+        'does not belong to a UTF-8 character; save the file as "CSV UTF-8"',
+    };
+  }
+
+  /** Valid UTF-8, in order. */
+  #utf8(body: Uint8Array): void {
+    if (body.length === 0) return;
+    this.#offset += body.length;
+    this.#lines.scan(body);
+    if (this.#csv) this.#parse(body, false);
+    else {
+      this.#pending.push(body);
+      this.#flushPending(false);
     }
   }
-  return new RowReader(rows, errors, sepLine).read();
+
+  /** Starts the CSV parser once the separator is known (or the input ended without a header). */
+  #flushPending(ended: boolean): void {
+    if (this.#csv) return;
+    if (this.#lines.firstNonBlank === undefined && !ended) return;
+    const { delimiter, sepLine } = sniffDelimiter(this.#lines.firstNonBlank ?? "");
+    this.#csv = new CsvStream({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: 16 * MAX_LINE_BYTES,
+    });
+    this.#rows = new RowReader(this.#errors, sepLine);
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const body of pending) this.#parse(body, false);
+  }
+
+  #parse(body: Uint8Array | undefined, end: boolean): void {
+    if (this.#csvFailed) return;
+    const rows = this.#rows!;
+    const error = this.#csv!.parse(
+      body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.length),
+      end,
+      (row) => rows.row(row),
+    );
+    if (error) {
+      // The rows before the broken one are still checked, so the admin sees every problem at once.
+      this.#csvFailed = true;
+      this.#errors.addEarly(syntaxProblem(error, rows.count + 1));
+    }
+  }
+}
+
+/** How many leading bytes of `bytes` are whole UTF-8 characters (a last one may be cut short). */
+function completeUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back]!;
+    if (b < 0x80) return n; // ASCII: nothing is cut
+    if (b < 0xc0) continue; // a continuation byte: look further back for the lead
+    const need = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+    return need >= back ? n - back : n;
+  }
+  return n;
+}
+
+/**
+ * Checks every physical line as it streams past: longer than MAX_LINE_BYTES, or holding a NUL.
+ * Lines end at LF, CR or CRLF (a CRLF split between chunks is one break). Also keeps the
+ * first non-blank line, for the separator.
+ */
+class LineChecker {
+  readonly problems: CsvProblem[] = [];
+  /** the first line with something other than white space; undefined until it is complete */
+  firstNonBlank: string | undefined;
+  #line = 1;
+  #bytes = 0;
+  #nul = false;
+  #afterCr = false;
+  /** the current line's bytes while the first non-blank line is not yet known */
+  #text: Uint8Array[] = [];
+
+  scan(chunk: Uint8Array): void {
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === 0x0a || b === 0x0d) {
+        if (b === 0x0a && this.#afterCr) {
+          this.#afterCr = false;
+          start = i + 1;
+          continue;
+        }
+        if (this.firstNonBlank === undefined) this.#text.push(chunk.subarray(start, i));
+        this.#endLine();
+        this.#afterCr = b === 0x0d;
+        start = i + 1;
+      } else {
+        this.#afterCr = false;
+        this.#bytes++;
+        if (b === 0) this.#nul = true;
+      }
+    }
+    if (this.firstNonBlank === undefined && start < chunk.length) this.#text.push(chunk.slice(start));
+  }
+
+  end(): void {
+    this.#endLine();
+  }
+
+  /** The physical line of the next byte to scan. */
+  get line(): number {
+    return this.#line;
+  }
+
+  #endLine(): void {
+    const line = this.#line;
+    if (this.#bytes > MAX_LINE_BYTES) {
+      this.problems.push({
+        line,
+        message: `line ${line} is ${this.#bytes} bytes long, more than the ${MAX_LINE_BYTES / 1024} KiB a line may have`,
+      });
+    } else if (this.#nul) {
+      this.problems.push({
+        line,
+        message:
+          `line ${line} contains a NUL character: the file is not text, or is UTF-16 without a byte-order mark; ` +
+          'save it as "CSV UTF-8"',
+      });
+    }
+    if (this.firstNonBlank === undefined) {
+      const text = new TextDecoder("utf-8").decode(Buffer.concat(this.#text));
+      this.#text = [];
+      if (text.trim() !== "") this.firstNonBlank = text;
+    }
+    this.#line++;
+    this.#bytes = 0;
+    this.#nul = false;
+  }
+}
+
+interface CsvApi {
+  parse(
+    buf: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
+}
+
+/**
+ * csv-parse's incremental parser — the one its stream and sync APIs both wrap — called
+ * directly: synchronous, so a chunk's rows are checked before the next chunk is read.
+ */
+class CsvStream {
+  readonly #api: CsvApi;
+  constructor(options: Options) {
+    // The stream class is only a shell around `api`; its Transform machinery is never used.
+    this.#api = (new Parser(options) as unknown as { api: CsvApi }).api;
+  }
+  parse(buf: Buffer | undefined, end: boolean, push: (record: string[]) => void): Error | undefined {
+    return this.#api.parse(buf, end, push, () => {});
+  }
 }
 
 /**
@@ -92,40 +341,6 @@ export function neutraliseCsvCell(value: string): string {
 }
 
 // Decoding
-
-function decode(input: string | Uint8Array): { text: string } | { problem: CsvProblem } {
-  if (typeof input === "string") return { text: input.startsWith("\uFEFF") ? input.slice(1) : input };
-  const b = input;
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return decodeUtf8(b, 3);
-  if (b[0] === 0xff && b[1] === 0xfe) return decodeUtf16(b, "le");
-  if (b[0] === 0xfe && b[1] === 0xff) return decodeUtf16(b, "be");
-  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
-    return {
-      problem: {
-        message:
-          'the file is a zip archive (an Excel workbook?), not CSV text: save it as "CSV UTF-8" and import that',
-      },
-    };
-  }
-  return decodeUtf8(b, 0);
-}
-
-function decodeUtf8(bytes: Uint8Array, start: number): { text: string } | { problem: CsvProblem } {
-  const bad = firstInvalidUtf8(bytes, start);
-  if (bad >= 0) {
-    const line = physicalLineAtByte(bytes, bad);
-    const byte = bytes[bad]!.toString(16).toUpperCase().padStart(2, "0");
-    return {
-      problem: {
-        line,
-        message:
-          `line ${line}: the file is not valid UTF-8: byte 0x${byte} at byte offset ${bad} (counting from 0) ` +
-          'does not belong to a UTF-8 character; save the file as "CSV UTF-8"',
-      },
-    };
-  }
-  return { text: new TextDecoder("utf-8").decode(bytes.subarray(start)) };
-}
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array, start = 0): number {
@@ -162,14 +377,6 @@ export function firstInvalidUtf8(bytes: Uint8Array, start = 0): number {
   return -1;
 }
 
-function physicalLineAtByte(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
-  }
-  return line;
-}
-
 function decodeUtf16(bytes: Uint8Array, order: "le" | "be"): { text: string } | { problem: CsvProblem } {
   const body = bytes.subarray(2);
   const name = order === "le" ? "UTF-16 LE" : "UTF-16 BE";
@@ -204,36 +411,6 @@ function decodeUtf16(bytes: Uint8Array, order: "le" | "be"): { text: string } | 
     };
   }
   return { text: new TextDecoder("utf-16le").decode(le) };
-}
-
-// Whole-text checks, before parsing
-
-/** Physical lines; they equal spreadsheet lines unless a quoted cell holds a line break. */
-function checkText(text: string): CsvProblem[] {
-  const problems: CsvProblem[] = [];
-  const lines = text.split(/\r\n|\n|\r/);
-  lines.forEach((content, index) => {
-    const line = index + 1;
-    if (content.length * 3 > MAX_LINE_BYTES) {
-      const bytes = Buffer.byteLength(content, "utf8");
-      if (bytes > MAX_LINE_BYTES) {
-        problems.push({
-          line,
-          message: `line ${line} is ${bytes} bytes long, more than the ${MAX_LINE_BYTES / 1024} KiB a line may have`,
-        });
-        return;
-      }
-    }
-    if (content.includes("\u0000")) {
-      problems.push({
-        line,
-        message:
-          `line ${line} contains a NUL character: the file is not text, or is UTF-16 without a byte-order mark; ` +
-          'save it as "CSV UTF-8"',
-      });
-    }
-  });
-  return problems;
 }
 
 /**
@@ -292,6 +469,18 @@ class Problems {
   get count(): number {
     return this.list.length + this.#more;
   }
+  /**
+   * A problem that was found after later ones but counts as found before them (a syntax error
+   * is noticed once the rows before it were checked; reading the whole file first found it
+   * first): it takes the place of the last one listed when the list is full.
+   */
+  addEarly(p: CsvProblem): void {
+    if (this.list.length >= this.max) {
+      this.list.pop();
+      this.#more++;
+    }
+    this.list.push(p);
+  }
   /** In line order (problems without a line first); a last entry counts what was left out. */
   done(): CsvProblem[] {
     const sorted = [...this.list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -335,116 +524,139 @@ interface HeaderColumn {
   name: CsvColumn;
 }
 
+interface HeaderColumns {
+  byName: Map<CsvColumn, HeaderColumn>;
+  width: number;
+  needed: number;
+  unnamed: number[];
+}
+
+/**
+ * Checks rows one at a time as the CSV parser yields them (`row`), then the whole (`end`):
+ * the header is the first non-blank row (the second with Excel's "sep=" line), and each later
+ * non-blank row becomes a record or problems. Line numbers are row numbers, 1-based.
+ */
 class RowReader {
   readonly #warnings: string[] = [];
   #warningsDropped = 0;
+  /** rows seen, blank ones included */
+  count = 0;
+  #sepSkipped = false;
+  #header: HeaderColumns | undefined;
+  /** the header was read and is unusable: later rows are not checked */
+  #headerFailed = false;
+  readonly #records: SourceDeviceRecord[] = [];
+  readonly #idLines = new Map<string, number>();
+  /** identifier value → the line it is on, or every line once it repeats */
+  readonly #identifierLines = new Map(
+    SHARED_IDENTIFIER_KINDS.map((kind) => [kind, new Map<string, number | number[]>()]),
+  );
+  readonly #noAt: number[] = [];
+  readonly #ancient: number[] = [];
+  readonly #emptyHeaderUsed = new Set<number>();
 
   constructor(
-    readonly rows: string[][],
     readonly errors: Problems,
     /** the first non-blank line is Excel's "sep=" line, not the header */
     readonly sepLine: boolean,
   ) {}
 
-  read(): CsvParseResult {
-    const firstIndex = this.rows.findIndex((r) => !isBlank(r));
-    const headerIndex =
-      this.sepLine && firstIndex >= 0
-        ? this.rows.findIndex((r, i) => i > firstIndex && !isBlank(r))
-        : firstIndex;
-    if (headerIndex < 0) {
+  row(row: string[]): void {
+    const line = ++this.count;
+    if (this.#headerFailed || isBlank(row)) return;
+    const columns = this.#header;
+    if (!columns) {
+      if (this.sepLine && !this.#sepSkipped) {
+        this.#sepSkipped = true;
+        return;
+      }
+      this.#header = this.#readHeader(row, line);
+      if (!this.#header) this.#headerFailed = true;
+      return;
+    }
+    for (const col of columns.unnamed) if ((row[col] ?? "").trim() !== "") this.#emptyHeaderUsed.add(col);
+
+    const extra = row.slice(columns.width).some((c) => c.trim() !== "");
+    if (row.length < columns.needed || extra) {
+      this.errors.add({
+        line,
+        message:
+          `line ${line} has ${row.length} cells but the header has ${columns.width}: ` +
+          "a missing or extra separator, or an unquoted value that contains one?",
+      });
+      return;
+    }
+
+    const record = this.#record(row, line, columns.byName);
+    if (!record) return;
+
+    const seenOn = this.#idLines.get(record.sourceId);
+    if (seenOn !== undefined) {
+      const col = columns.byName.get("source_id")!;
+      this.errors.add({
+        line,
+        column: col.label,
+        message: `line ${line}, ${describe(col)}: source_id ${show(record.sourceId)} is also on line ${seenOn}; ids must be unique`,
+      });
+    } else this.#idLines.set(record.sourceId, line);
+
+    for (const kind of SHARED_IDENTIFIER_KINDS) {
+      const value = record.identifiers[kind];
+      if (value === undefined) continue;
+      const byValue = this.#identifierLines.get(kind)!;
+      // A number until the value repeats: an array per identifier was most of this map's memory.
+      const lines = byValue.get(value);
+      if (lines === undefined) byValue.set(value, line);
+      else if (typeof lines === "number") byValue.set(value, [lines, line]);
+      else lines.push(line);
+    }
+    if (record.ownerUpn !== undefined && !record.ownerUpn.includes("@")) this.#noAt.push(line);
+    if (record.lastSeenAt !== undefined && record.lastSeenAt < PLACEHOLDER_BEFORE) {
+      record.lastSeenAt = undefined;
+      this.#ancient.push(line);
+    }
+    this.#records.push(record);
+  }
+
+  end(): CsvParseResult {
+    const columns = this.#header;
+    if (!columns) {
       if (this.errors.count === 0) this.errors.add({ message: "the file is empty: expected a header line" });
       return { ok: false, errors: this.errors.done() };
     }
-    const columns = this.#header(this.rows[headerIndex]!, headerIndex + 1);
-    if (!columns) return { ok: false, errors: this.errors.done() };
-
-    const records: SourceDeviceRecord[] = [];
-    const idLines = new Map<string, number>();
-    const identifierLines = new Map(
-      SHARED_IDENTIFIER_KINDS.map((kind) => [kind, new Map<string, number[]>()]),
-    );
-    const noAt: number[] = [];
-    const ancient: number[] = [];
-    const emptyHeaderUsed = new Set<number>();
-
-    for (let i = headerIndex + 1; i < this.rows.length; i++) {
-      const row = this.rows[i]!;
-      const line = i + 1;
-      if (isBlank(row)) continue;
-      for (const col of columns.unnamed) if ((row[col] ?? "").trim() !== "") emptyHeaderUsed.add(col);
-
-      const extra = row.slice(columns.width).some((c) => c.trim() !== "");
-      if (row.length < columns.needed || extra) {
-        this.errors.add({
-          line,
-          message:
-            `line ${line} has ${row.length} cells but the header has ${columns.width}: ` +
-            "a missing or extra separator, or an unquoted value that contains one?",
-        });
-        continue;
-      }
-
-      const record = this.#record(row, line, columns.byName);
-      if (!record) continue;
-
-      const seenOn = idLines.get(record.sourceId);
-      if (seenOn !== undefined) {
-        const col = columns.byName.get("source_id")!;
-        this.errors.add({
-          line,
-          column: col.label,
-          message: `line ${line}, ${describe(col)}: source_id ${show(record.sourceId)} is also on line ${seenOn}; ids must be unique`,
-        });
-      } else idLines.set(record.sourceId, line);
-
-      for (const kind of SHARED_IDENTIFIER_KINDS) {
-        const value = record.identifiers[kind];
-        if (value === undefined) continue;
-        const byValue = identifierLines.get(kind)!;
-        const lines = byValue.get(value);
-        if (lines) lines.push(line);
-        else byValue.set(value, [line]);
-      }
-      if (record.ownerUpn !== undefined && !record.ownerUpn.includes("@")) noAt.push(line);
-      if (record.lastSeenAt !== undefined && record.lastSeenAt < PLACEHOLDER_BEFORE) {
-        record.lastSeenAt = undefined;
-        ancient.push(line);
-      }
-      records.push(record);
-    }
-
     if (this.errors.count > 0) return { ok: false, errors: this.errors.done() };
 
     for (const col of columns.unnamed) {
-      if (emptyHeaderUsed.has(col)) {
+      if (this.#emptyHeaderUsed.has(col)) {
         this.#warn(`${columnLetter(col)} has values but no header: its values are ignored`);
       }
     }
-    for (const [kind, byValue] of identifierLines) {
+    for (const [kind, byValue] of this.#identifierLines) {
       for (const [value, lines] of byValue) {
-        if (lines.length < 2) continue;
+        if (typeof lines === "number") continue;
         this.#warn(
           `${kind} ${value} is on lines ${listLines(lines)}: devices that share it cannot be told apart by ${kind}`,
         );
       }
     }
+    const noAt = this.#noAt;
     if (noAt.length > 0) {
       this.#warn(
         `${noAt.length} owner value(s) look like neither a UPN nor an e-mail (no "@"), e.g. line ${noAt[0]}: ` +
           "they will not match a directory user",
       );
     }
+    const ancient = this.#ancient;
     if (ancient.length > 0) {
       this.#warn(`${ancient.length} last_seen value(s) before 1971 read as unknown, e.g. line ${ancient[0]}`);
     }
-    if (records.length === 0) {
+    if (this.#records.length === 0) {
       this.#warn(
         "the file has a header but no devices: every device Ferry knew from the source would count as gone",
       );
     }
     if (this.#warningsDropped > 0) this.#warnings.push(`… and ${this.#warningsDropped} more warnings`);
-    return { ok: true, records, warnings: this.#warnings };
+    return { ok: true, records: this.#records, warnings: this.#warnings };
   }
 
   #warn(message: string): void {
@@ -452,10 +664,7 @@ class RowReader {
     else this.#warningsDropped++;
   }
 
-  #header(
-    cells: string[],
-    line: number,
-  ): { byName: Map<CsvColumn, HeaderColumn>; width: number; needed: number; unnamed: number[] } | undefined {
+  #readHeader(cells: string[], line: number): HeaderColumns | undefined {
     const before = this.errors.count;
     const byName = new Map<CsvColumn, HeaderColumn>();
     const unnamed: number[] = [];
