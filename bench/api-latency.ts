@@ -1,14 +1,19 @@
 /**
  * API latency with 100,000 devices in the store, under load from a separate process, while a
- * wave runs (engine passes every second in the server's process): p50/p95/p99 of the
- * dashboard, people search and portal endpoints.
+ * wave runs: p50/p95/p99 of the dashboard, people search and portal endpoints.
  *
- *   node --import tsx bench/api-latency.ts [--devices 100000] [--seconds 20] [--concurrency 4] [--engine same-process|none]
+ * --engine separate-process (the default, as `ferry serve` runs it): `api-engine.ts` runs the
+ * `ferry run --watch` loop in its own process on the same store, a pass every second.
+ * --engine same-process: passes in the server's process (how `ferry serve` ran before).
+ * --engine none: the API alone.
+ *
+ *   node --import tsx bench/api-latency.ts [--devices 100000] [--seconds 20] [--concurrency 4] [--engine separate-process|same-process|none] [--no-save]
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { HOUR, systemClock } from "../src/core/time.ts";
 import { Engine } from "../src/engine/engine.ts";
@@ -16,20 +21,25 @@ import { Worker } from "../src/engine/worker.ts";
 import { buildApp } from "../src/server/app.ts";
 import { Accounts } from "../src/server/auth/accounts.ts";
 import { createPortalLink, DEFAULT_PORTAL_LINK_TTL } from "../src/server/portal-links.ts";
+import { PassRunner } from "../src/server/runner.ts";
 import { secretsFromMasterKey } from "../src/server/secrets.ts";
 import { openSqliteStore } from "../src/store/open.ts";
 import { BENCH_DIR } from "./measure.ts";
 import { Installation, seedStore } from "./synthetic.ts";
 import { syntheticPorts } from "./synthetic-ports.ts";
 
+const argv = process.argv.slice(2);
+const save = !argv.includes("--no-save");
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const rest = argv.filter((a) => a !== "--no-save");
+for (let i = 0; i < rest.length; i += 2) args.set(rest[i]!.replace(/^--/, ""), rest[i + 1] ?? "");
 const devices = Number(args.get("devices") ?? 100_000);
 const seconds = Number(args.get("seconds") ?? 20);
 const concurrency = Number(args.get("concurrency") ?? 4);
-/** "same-process" (default: `ferry serve` today), or "none" to measure the API alone */
-const engineMode = args.get("engine") ?? "same-process";
+const MODES = ["separate-process", "same-process", "none"] as const;
+type Mode = (typeof MODES)[number];
+const engineMode = (args.get("engine") ?? "separate-process") as Mode;
+if (!MODES.includes(engineMode)) throw new Error(`--engine takes ${MODES.join(", ")}, got "${engineMode}"`);
 
 const dir = mkdtempSync(join(tmpdir(), "ferry-api-bench-"));
 const path = join(dir, "ferry.db");
@@ -40,7 +50,9 @@ const store = await openSqliteStore(path);
 const ports = syntheticPorts(inst);
 const engine = new Engine(store, ports);
 const worker = new Worker(store, ports, engine.settings);
-await engine.reconcile(); // the first pass loads everything; later ones reuse the rows
+// The engine's process (this one, or the child) runs the first pass — the cold one, which
+// loads everything — before the load starts; later ones reuse the rows.
+if (engineMode !== "separate-process") await engine.reconcile();
 
 const secrets = secretsFromMasterKey(Buffer.alloc(32, 7));
 const password = "Load-test-passphrase-42";
@@ -49,6 +61,7 @@ await new Accounts(store.db, 14).create(
   ports.clock.now(),
   "bench",
 );
+// No engine in the API: as `ferry serve` builds it (the same-process loop below runs beside it).
 const app = await buildApp({ store, clock: ports.clock, wallClock: systemClock, secrets, scryptLog2N: 14 });
 await app.listen({ port: 0, host: "127.0.0.1" });
 const address = app.server.address();
@@ -72,18 +85,54 @@ const person = await store.db
   .executeTakeFirstOrThrow();
 const portalToken = createPortalLink(person.id, ports.clock.now(), DEFAULT_PORTAL_LINK_TTL, secrets);
 
-// A wave runs meanwhile: one engine pass (and the worker) every second of real time.
+// A wave runs meanwhile: an engine pass (and the worker) every second of real time.
 let passes = 0;
 let stopped = false;
-const passLoop = (async () => {
-  while (!stopped && engineMode === "same-process") {
-    ports.clock.advance(HOUR);
-    await engine.reconcile();
-    await worker.drain();
-    passes++;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-})();
+let passLoop: Promise<void> = Promise.resolve();
+let child: ReturnType<typeof spawn> | undefined;
+let childExit: Promise<unknown> = Promise.resolve();
+if (engineMode === "same-process") {
+  const runner = new PassRunner(store.db, ports.clock, engine, worker);
+  passLoop = (async () => {
+    while (!stopped) {
+      ports.clock.advance(HOUR);
+      await runner.run();
+      passes++;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+} else if (engineMode === "separate-process") {
+  child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(BENCH_DIR, "api-engine.ts"), path, String(devices)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  childExit = new Promise((r) => child!.once("exit", r));
+  let counting = false;
+  let firstPass: () => void = () => undefined;
+  const ready = new Promise<void>((r) => {
+    firstPass = r;
+  });
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    let event: string | undefined;
+    try {
+      event = (JSON.parse(line) as { event?: string }).event;
+    } catch {
+      console.log(`engine: ${line}`);
+    }
+    if (event !== "pass") return;
+    if (counting) passes++;
+    else firstPass();
+  });
+  const started = performance.now();
+  await ready;
+  counting = true;
+  console.log(
+    `engine process: first (cold) pass and drain took ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
 
 const targets = [
   { name: "dashboard", path: "/api/dashboard", headers: { cookie } },
@@ -105,6 +154,8 @@ const { stdout } = await promisify(execFile)(
 );
 stopped = true;
 await passLoop;
+child?.kill("SIGTERM");
+await childExit;
 await app.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });
@@ -145,5 +196,33 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );
-mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
-writeFileSync(join(BENCH_DIR, "results", `api-${engineMode}.json`), `${JSON.stringify(result, null, 2)}\n`);
+if (save) {
+  mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
+  writeFileSync(join(BENCH_DIR, "results", `api-${engineMode}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  appendFileSync(join(BENCH_DIR, "RESULTS.md"), markdown(result));
+}
+
+function markdown(r: typeof result): string {
+  const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+  const where = {
+    "separate-process":
+      "engine in its own process (`ferry run --watch`, as `ferry serve` runs it), a pass every second",
+    "same-process": "engine passes every second in the API's process",
+    none: "no engine: the API alone",
+  }[engineMode];
+  return [
+    "",
+    `## ${r.date.slice(0, 10)} — api-latency (${engineMode})`,
+    "",
+    `\`${r.command}\` · Node ${r.machine.node} · ${r.machine.cpu}, ${r.machine.cores} cores · load average at end ${r.machine.loadavg.map((x) => x.toFixed(2)).join(" ")}`,
+    "",
+    `${r.devices.toLocaleString("en-GB")} devices, ${r.people.toLocaleString("en-GB")} people; ${where}; ${r.enginePassesDuringLoad} passes during the load; ${r.concurrencyPerEndpoint} concurrent loops per endpoint.`,
+    "",
+    "| endpoint | requests | errors | p50 | p95 | p99 |",
+    "|---|---|---|---|---|---|",
+    ...r.rows.map(
+      (x) => `| ${x.endpoint} | ${x.requests} | ${x.errors} | ${ms(x.p50)} | ${ms(x.p95)} | ${ms(x.p99)} |`,
+    ),
+    "",
+  ].join("\n");
+}

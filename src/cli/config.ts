@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Gateway } from "../engine/manual-access.ts";
+import type { Brand, HelpdeskContact } from "../notify/templates/context.ts";
+import { type SmtpConfig, smtpConfigProblems } from "../wiring/mail.ts";
 import { CliError } from "./format.ts";
 
 export interface SimulatedConnection {
@@ -35,6 +37,21 @@ export interface FerryConfig {
   vips: string[];
   /** renamed mail domains: old → new */
   domainMap: Record<string, string>;
+  /**
+   * Send e-mail through this SMTP server (via the outbox in the database) instead of the
+   * simulated organisation's mailboxes; needs `mail`. The password comes from the
+   * environment variable `smtp.passwordEnv` names, never from this file.
+   */
+  smtp?: SmtpConfig;
+  mail?: MailConfig;
+}
+
+/** What e-mails link to and sign with, alongside `smtp`. */
+export interface MailConfig {
+  /** how people reach `ferry serve`, e.g. https://ferry.contoso.example: portal links point there */
+  publicUrl: string;
+  helpdesk: HelpdeskContact;
+  brand?: Brand;
 }
 
 export const DEFAULT_CONFIG_PATH = "ferry.json";
@@ -74,8 +91,42 @@ function validate(raw: unknown, where: string): FerryConfig {
       problems.push(`"${key}" must be a list of UPNs`);
     }
   }
+  if (c.smtp !== undefined || c.mail !== undefined) problems.push(...mailProblems(c.smtp, c.mail));
   if (problems.length > 0) throw new CliError(`${where}: ${problems.join("; ")}`);
-  return { breakGlass: [], vips: [], domainMap: {}, ...c } as FerryConfig;
+  const config = { breakGlass: [], vips: [], domainMap: {}, ...c } as FerryConfig;
+  // phone and hours may be left out of the file; the templates print them as given
+  if (config.mail) config.mail.helpdesk = { ...({ phone: "", hours: "" } as const), ...config.mail.helpdesk };
+  return config;
+}
+
+/** `smtp` and `mail` go together: mail needs a server, and links need an address. */
+function mailProblems(smtp: unknown, mail: unknown): string[] {
+  if (smtp === undefined) return [`"mail" needs an "smtp" section: the server to send through`];
+  const problems = smtpConfigProblems(smtp);
+  if (typeof mail !== "object" || mail === null || Array.isArray(mail)) {
+    problems.push(`"smtp" needs a "mail" section: { "publicUrl": …, "helpdesk": { "name": …, "email": … } }`);
+    return problems;
+  }
+  const m = mail as Record<string, unknown>;
+  if (typeof m.publicUrl !== "string" || !/^https?:\/\/[^\s/]+/.test(m.publicUrl))
+    problems.push(`"mail.publicUrl" must be the http(s) address people reach \`ferry serve\` at`);
+  const h = m.helpdesk as Record<string, unknown> | undefined;
+  if (typeof h !== "object" || h === null)
+    problems.push(`"mail.helpdesk" must name the helpdesk people write to`);
+  else {
+    for (const k of ["name", "email"])
+      if (typeof h[k] !== "string" || (h[k] as string).trim() === "")
+        problems.push(`"mail.helpdesk.${k}" must be a non-empty string`);
+    for (const k of ["phone", "hours", "locale", "timeZone"])
+      if (h[k] !== undefined && typeof h[k] !== "string")
+        problems.push(`"mail.helpdesk.${k}" must be a string`);
+  }
+  if (m.brand !== undefined) {
+    const b = m.brand as Record<string, unknown> | null;
+    if (typeof b !== "object" || b === null || typeof b.organisation !== "string")
+      problems.push(`"mail.brand.organisation" must be your organisation's name`);
+  }
+  return problems;
 }
 
 export function writeConfig(path: string, config: FerryConfig, replace = false): void {

@@ -1,6 +1,7 @@
 /** Small facts the engine keeps between passes, as JSON in the meta table. */
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/schema.ts";
+import type { DashboardSummary } from "./dashboard-summary.ts";
 
 export interface MetaValues {
   /** the last Intune policy verification */
@@ -17,6 +18,33 @@ export interface MetaValues {
   generation: number;
   /** the audit chain's last entry, kept apart so entries deleted from the end are noticed */
   auditHead: { id: number; hash: string };
+  /** the dashboard's figures, computed after each pass (dashboard-summary.ts) */
+  dashboardSummary: DashboardSummary;
+  /**
+   * "Run a pass now", asked through the API and answered by whichever process runs passes:
+   * `seq` grows with each request; the pass that started after reading it records it in
+   * `passRequestHandled`, so a request made during a pass still gets a pass of its own.
+   */
+  passRequest: { seq: number; requestedAt: number; by: string };
+  passRequestHandled: number;
+  /**
+   * The engine loop (`ferry run --watch`) as it reports itself, in real time (ms), for the
+   * server's status page: another process, so the server cannot ask it directly.
+   */
+  engineLoop: EngineLoopStatus;
+}
+
+export interface EngineLoopStatus {
+  pid: number;
+  host: string;
+  startedAt: number;
+  /** refreshed while the loop waits between passes */
+  heartbeatAt: number;
+  intervalMs: number;
+  /** when the pass now running started; null between passes */
+  passStartedAt: number | null;
+  passes: number;
+  worker: { executed: number; failed: number; retried: number };
 }
 
 type Db = Kysely<Database> | Transaction<Database>;

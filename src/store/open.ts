@@ -21,6 +21,7 @@ import * as m0004 from "./migrations/0004-audit-chain.ts";
 import * as m0005 from "./migrations/0005-manual-tasks.ts";
 import * as m0006 from "./migrations/0006-limbo-escalation.ts";
 import * as m0007 from "./migrations/0007-mail-outbox.ts";
+import * as m0008 from "./migrations/0008-dashboard-indexes.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "0005-manual-tasks": m0005,
   "0006-limbo-escalation": m0006,
   "0007-mail-outbox": m0007,
+  "0008-dashboard-indexes": m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

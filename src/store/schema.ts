@@ -4,6 +4,10 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
+/**
+ * Small facts as JSON by key (engine/meta.ts lists them), among them the dashboard's summary
+ * and "run a pass now" requests (migration 0008 adds only indexes for the summary).
+ */
 export interface MetaTable {
   key: string;
   value: string;

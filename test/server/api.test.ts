@@ -251,7 +251,16 @@ describe("the API over a simulated organisation", () => {
       (await call(helpdesk, "POST", `/api/devices/${lost.id}/mark`, { reason: "stolen" })).status,
       400,
     );
-    await ok(admin, "POST", "/api/engine/pass");
+    // "Run a pass now" is queued for whichever process runs passes (here: this one's runner).
+    const queued = await call(admin, "POST", "/api/engine/pass");
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    assert.equal(queued.body.queued, "pass");
+    assert.equal(queued.body.requestedBy, "token:admin-token");
+    assert.equal(queued.body.engineRunning, true);
+    assert.equal((await ok(auditor, "GET", "/api/engine")).passRequested, true);
+    const pass = await t.app.ferry.runner!.run();
+    assert.equal(pass.passRequestHandled, true);
+    assert.equal((await ok(auditor, "GET", "/api/engine")).passRequested, false);
     assert.equal((await ok(helpdesk, "GET", `/api/devices/${lost.id}`)).state, "retired");
     assert.equal((await call(helpdesk, "POST", `/api/devices/${keep.id}/retire-request`)).status, 202);
     const row = await db()

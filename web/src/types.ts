@@ -19,7 +19,10 @@ export type Permission =
   | "settings.write"
   | "accounts.manage"
   | "engine.read"
-  | "engine.run";
+  | "engine.run"
+  | "tasks.read"
+  | "tasks.write"
+  | "templates.read";
 
 export interface Me {
   kind: "session" | "token";
@@ -212,6 +215,8 @@ export interface DashboardWave {
 export interface Dashboard {
   at: string;
   lastPassAt: string | null;
+  /** when the figures were computed (after the last pass, or since the last change) */
+  computedAt: string;
   funnel: Funnel;
   waves: DashboardWave[];
   governance: Record<string, number>;
@@ -439,6 +444,28 @@ export interface EngineStatus {
   actions: Record<string, number>;
   worker: { executed: number; failed: number; retried: number } | null;
   recheckRequests: number;
+  /** a pass was asked for and has not run yet */
+  passRequested: boolean;
+  /** the engine process as it last reported itself */
+  loop: {
+    pid: number;
+    host: string;
+    startedAt: string;
+    heartbeatAt: string;
+    intervalMs: number;
+    passes: number;
+    inPass: boolean;
+  } | null;
+}
+
+/** POST /api/engine/pass: queued for the engine process, which runs it within seconds. */
+export interface PassQueued {
+  queued: "pass";
+  requestedAt: string;
+  requestedBy: string;
+  engineRunning: boolean;
+  lastPassAt: string | null;
+  message: string;
 }
 
 export interface PortalDevice {
@@ -451,10 +478,15 @@ export interface PortalDevice {
   status: string;
   since: string;
   nextStep: NextStep;
+  /** what the person does, in their language (the same steps as the e-mails) */
+  steps: string[];
   canRequestRetire: boolean;
 }
 
 export interface PortalView {
+  /** the language the texts are in (the person's, unless ?lang= asked for another) */
+  locale: string;
+  locales: string[];
   person: { displayName: string; email: string };
   wave: { name: string; status: string } | null;
   deadline: string | null;
@@ -462,4 +494,21 @@ export interface PortalView {
   helpdesk: { name: string; email: string; phone: string; url: string; hours: string };
   recheckRequestedAt: string | null;
   linkExpiresAt: string;
+}
+
+/** GET /api/templates/previews */
+export interface TemplatePreviews {
+  stages: string[];
+  platforms: string[];
+  locales: string[];
+  helpdeskConfigured: boolean;
+  portalUrl: string | null;
+  previews: {
+    stage: string;
+    locale: string;
+    platform: string | null;
+    subject: string;
+    html: string;
+    text: string;
+  }[];
 }

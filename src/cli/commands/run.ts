@@ -1,31 +1,73 @@
 /**
- * `ferry run`: the worker loop. Against the simulated organisation it moves the simulated
- * clock, so weeks of a rehearsal pass in seconds.
+ * `ferry run`: the worker loop. With --once or --for, against the simulated organisation it
+ * moves the simulated clock, so weeks of a rehearsal pass in seconds. With --watch it runs
+ * in real time until stopped (engine-loop.ts): what `ferry serve` starts beside the API.
  */
 import type { Command } from "commander";
 import { HOUR } from "../../core/time.ts";
 import { withContext } from "../context.ts";
-import { isoDay } from "../format.ts";
+import { loopParts, watch } from "../engine-loop.ts";
+import { CliError, isoDay } from "../format.ts";
 import { duration } from "./options.ts";
+import { realDuration } from "./serve.ts";
+
+interface RunFlags {
+  once?: boolean;
+  for: number;
+  tick: number;
+  json?: boolean;
+  watch?: boolean;
+  interval: number;
+  advance?: number;
+}
 
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("observe, decide and act: one pass with --once, or passes every --tick for --for")
+    .description(
+      "observe, decide and act: one pass with --once, passes every --tick for --for, or continuously with --watch",
+    )
     .option("--once", "a single pass, then execute what it queued")
     .option("--for <duration>", "run for this long (simulated time), e.g. 14d", duration("--for"), 24 * HOUR)
     .option("--tick <duration>", "time between passes", duration("--tick"), 3 * HOUR)
-    .option("--json", "print a summary as JSON")
-    .action(async (opts: { once?: boolean; for: number; tick: number; json?: boolean }, cmd: Command) => {
+    .option("--json", "print a summary as JSON (with --watch: one JSON line per pass)")
+    .option(
+      "--watch",
+      'keep running in real time: a pass every --interval, and early when the portal\'s "check again" or the API\'s "run a pass now" asks; SIGTERM stops it after the pass under way',
+    )
+    .option(
+      "--interval <duration>",
+      "with --watch: real time between passes, e.g. 60s",
+      realDuration("--interval"),
+      60_000,
+    )
+    .option(
+      "--advance <duration>",
+      "with --watch, simulated organisation: simulated time moved per pass (default: --interval)",
+      realDuration("--advance"),
+    )
+    .action(async (opts: RunFlags, cmd: Command) => {
+      if (opts.watch && (opts.once || cmd.getOptionValueSource("for") === "cli"))
+        throw new CliError("--watch runs until stopped: leave out --once and --for");
       await withContext(cmd.optsWithGlobals().config, async (ctx) => {
+        if (opts.watch) {
+          await watch(loopParts(ctx), {
+            interval: opts.interval,
+            ...(opts.advance !== undefined ? { advance: opts.advance } : {}),
+            json: opts.json === true,
+          });
+          return;
+        }
         const start = ctx.now();
         const end = opts.once ? start : start + opts.for;
         let passes = 0;
         let queued = 0;
         for (;;) {
+          await ctx.syncSourceRetirement();
           const pass = await ctx.engine.reconcile();
           queued += pass.actionsQueued;
           await ctx.worker.drain();
+          await ctx.mail?.deliver();
           passes++;
           if (ctx.now() >= end) break;
           ctx.simulation.advanceTo(Math.min(end, ctx.now() + opts.tick));

@@ -7,7 +7,15 @@ import { api, messageOf } from "../api.ts";
 import { fmtDateTime, fmtNumber, GOVERNANCE_LABELS, label, pct } from "../format.ts";
 import { useLoad } from "../hooks.ts";
 import { Link, useQueryState } from "../router.tsx";
-import type { Burndown, Dashboard, DashboardAlert, EngineStatus, Funnel, StageCounts } from "../types.ts";
+import type {
+  Burndown,
+  Dashboard,
+  DashboardAlert,
+  EngineStatus,
+  Funnel,
+  PassQueued,
+  StageCounts,
+} from "../types.ts";
 import {
   Bar,
   GovernanceBadge,
@@ -36,6 +44,16 @@ const ALERT_LINKS: Record<string, { to: string; text: string }> = {
   "intune-policy": { to: "/access", text: "Open conditional access" },
 };
 
+/** Waits (up to a minute) until the engine answered the request; the time of its pass, if it did. */
+async function passAnswered(before: string | null): Promise<string | undefined> {
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const e = await api.get<EngineStatus>("/api/engine");
+    if (!e.passRequested && e.lastPassAt && e.lastPassAt !== before) return e.lastPassAt;
+  }
+  return undefined;
+}
+
 export function Overview() {
   const { can } = useSession();
   const dash = useLoad((signal) => api.get<Dashboard>("/api/dashboard", undefined, signal), "dash");
@@ -49,15 +67,24 @@ export function Overview() {
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
+  // The engine runs in its own process: the request is queued, then we watch it being answered.
   const runPass = async () => {
     setBusy(true);
     setOutcome(undefined);
     try {
-      const r = await api.post<{ actionsQueued: number; executed: number }>("/api/engine/pass");
-      setOutcome({
-        ok: true,
-        text: `Engine pass done: ${fmtNumber(r.actionsQueued)} actions queued, ${fmtNumber(r.executed)} carried out.`,
-      });
+      const r = await api.post<PassQueued>("/api/engine/pass");
+      setOutcome({ ok: r.engineRunning, text: r.message });
+      if (r.engineRunning) {
+        const done = await passAnswered(r.lastPassAt);
+        setOutcome(
+          done
+            ? { ok: true, text: `Engine pass done at ${fmtDateTime(done)}.` }
+            : {
+                ok: false,
+                text: "The engine has not run the pass yet: it may be in a long pass. Refresh in a minute.",
+              },
+        );
+      }
       dash.reload();
       engine.reload();
     } catch (e) {
@@ -86,7 +113,7 @@ export function Overview() {
         </button>
         {can("engine.run") ? (
           <button type="button" className="button button-primary" onClick={runPass} disabled={busy}>
-            {busy ? "Running a pass…" : "Run an engine pass now"}
+            {busy ? "Waiting for the engine…" : "Run an engine pass now"}
           </button>
         ) : null}
       </PageHeader>
