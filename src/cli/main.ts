@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `ferry` command line. Each command lives in commands/, one file each. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { registerAudit } from "./commands/audit.ts";
 import { registerConnect } from "./commands/connect.ts";
 import { registerDemo } from "./commands/demo.ts";
@@ -17,6 +17,7 @@ import { registerStatus } from "./commands/status.ts";
 import { registerTasks } from "./commands/tasks.ts";
 import { registerWave } from "./commands/wave.ts";
 import { CliError } from "./format.ts";
+import { refuseLocalOnly, SERVER_HELP } from "./remote.ts";
 
 const program = new Command()
   .name("ferry")
@@ -24,6 +25,8 @@ const program = new Command()
     "Move devices from an old EMM product to Microsoft Intune in waves, never under both products' conditional access.",
   )
   .option("--config <file>", "configuration file", "ferry.json")
+  .addOption(new Option("--server <url>", SERVER_HELP).env("FERRY_SERVER"))
+  .hook("preAction", refuseLocalOnly)
   .showHelpAfterError();
 
 for (const register of [

@@ -67,6 +67,19 @@ export class SimulatedConnectionHandle {
     this.#append({ at: t, advance: t });
   }
 
+  /**
+   * In a rehearsal, the console work a manual task asks a person to do, done on the
+   * simulated systems: the confirmation is only true if the gateway really changed.
+   */
+  async carryOut(task: { kind: string; subjects: string }): Promise<void> {
+    const people = JSON.parse(task.subjects) as string[];
+    const { sourceAccess, sourceOffboarding } = this.ports;
+    if (task.kind === "source-retire") await sourceOffboarding.retire(people[0]!);
+    else if (task.kind === "source-exclude") await sourceAccess.exclude(people);
+    else if (task.kind === "source-include") await sourceAccess.include(people);
+    else await sourceAccess.disablePolicy();
+  }
+
   decommissionSource(): void {
     this.world.decommissionSource();
     this.#append({ at: this.world.clock.now(), decommission: true });

@@ -42,6 +42,8 @@ import { PORTAL_HEADER, portalRoutes } from "./routes/portal.ts";
 import { readinessRoutes } from "./routes/readiness.ts";
 import { retirementRoutes } from "./routes/retirement.ts";
 import { settingsRoutes } from "./routes/settings.ts";
+import { tasksRoutes } from "./routes/tasks.ts";
+import { templatesRoutes } from "./routes/templates.ts";
 import { wavesRoutes } from "./routes/waves.ts";
 import { PassRunner } from "./runner.ts";
 import { ErrorSchema } from "./schemas.ts";
@@ -73,6 +75,8 @@ export interface BuildAppOptions {
   setupTokenTtl?: number;
   /** called when every retirement item is done, before the old product is marked retired */
   retireSource?: () => Promise<void>;
+  /** called before a manual task is confirmed, e.g. to do its console work in a rehearsal */
+  carryOutTask?: (task: { kind: string; subjects: string }) => Promise<void>;
   /** the console's built files (index.html + assets), served at / with a fallback for client routes */
   consoleDir?: string;
   trustProxy?: boolean;
@@ -128,6 +132,8 @@ const TAGS = [
   ["accounts", "console accounts"],
   ["tokens", "API tokens for automation"],
   ["engine", "engine passes and the action queue"],
+  ["tasks", "manual steps no vendor API can do, confirmed by a person"],
+  ["templates", "the e-mails Ferry sends, previewed with sample data"],
   ["portal", "the personal page behind each e-mail's link (no sign-in)"],
 ] as const;
 
@@ -171,6 +177,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     cookieSecure: options.cookieSecure ?? false,
     publicUrl: (options.publicUrl ?? "http://127.0.0.1:8080").replace(/\/$/, ""),
     retireSource: options.retireSource,
+    carryOutTask: options.carryOutTask,
     runner,
   };
 
@@ -335,6 +342,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(tokensRoutes, { prefix: "/api/tokens", ...area });
   await app.register(engineRoutes, { prefix: "/api/engine", ...area });
   await app.register(portalRoutes, { prefix: "/api/portal", ...area });
+  await app.register(tasksRoutes, { prefix: "/api/tasks", ...area });
+  await app.register(templatesRoutes, { prefix: "/api/templates", ...area });
 
   if (options.consoleDir) {
     await app.register(fastifyStatic, { root: resolve(options.consoleDir), wildcard: false });

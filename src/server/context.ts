@@ -41,6 +41,8 @@ export interface ServerContext {
   publicUrl: string;
   /** called once every retirement item is done (the CLI's simulated connection decommissions the source) */
   retireSource: (() => Promise<void>) | undefined;
+  /** called before a manual task is confirmed (the CLI's simulated connection does the console work) */
+  carryOutTask: ((task: { kind: string; subjects: string }) => Promise<void>) | undefined;
   /** engine passes, one at a time; undefined when the server was built without an engine */
   runner: PassRunner | undefined;
 }

@@ -26,6 +26,11 @@ export const PERMISSIONS = {
   "accounts.manage": ["admin"],
   "engine.read": ["admin", "operator", "auditor"],
   "engine.run": ["admin", "operator"],
+  /** manual steps (a gateway with no API): read them, and confirm one was carried out */
+  "tasks.read": ["admin", "operator", "auditor"],
+  "tasks.write": ["admin", "operator"],
+  /** e-mail previews: the helpdesk reads what people were sent */
+  "templates.read": ALL,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

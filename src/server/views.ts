@@ -27,6 +27,10 @@ export const OwnerSchema = Type.Union([
 export const DeviceSchema = Type.Object({
   id: Type.String(),
   owner: OwnerSchema,
+  origin: Type.String({
+    description:
+      '"source" when first seen in the old product, "target" when it appeared in Intune unannounced',
+  }),
   platform: Type.String(),
   mode: Type.String(),
   ownership: Type.String(),
@@ -61,6 +65,7 @@ export function deviceView(d: DeviceRow & Partial<OwnerColumns>, now: number) {
       d.owner_id && d.owner_name !== null && d.owner_name !== undefined
         ? { id: d.owner_id, displayName: d.owner_name, upn: d.owner_upn ?? "" }
         : null,
+    origin: d.origin,
     platform: d.platform,
     mode: d.mode,
     ownership: d.ownership,

@@ -123,6 +123,12 @@ const TABLE: Record<string, Entry> = {
   "DELETE /api/tokens/:id": { allowed: ADMIN, path: () => "/api/tokens/nope" },
   "GET /api/engine": { allowed: READ, path: () => "/api/engine" },
   "POST /api/engine/pass": { allowed: RUN, path: () => "/api/engine/pass" },
+  "GET /api/tasks": { allowed: READ, path: () => "/api/tasks?all=true" },
+  "POST /api/tasks/:id/confirm": { allowed: RUN, path: () => "/api/tasks/999999/confirm", body: {} },
+  "GET /api/templates/previews": {
+    allowed: ALL,
+    path: () => "/api/templates/previews?stage=done&locale=de-DE&platform=ios",
+  },
   "GET /api/portal/me": { allowed: "portal", path: () => "/api/portal/me" },
   "POST /api/portal/check-again": { allowed: "portal", path: () => "/api/portal/check-again" },
   "POST /api/portal/retire-request": {

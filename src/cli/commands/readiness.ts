@@ -2,8 +2,42 @@
 import type { Command } from "commander";
 import { READINESS_PATHS } from "../../core/model.ts";
 import { INTUNE_SUPPORTED_OS, PLATFORMS } from "../../core/platform.ts";
-import { withContext } from "../context.ts";
+import { type Context, withContext } from "../context.ts";
 import { table } from "../format.ts";
+import { apiOf } from "../remote.ts";
+import { remoteReadiness } from "../remote-views.ts";
+
+/** One device as `readiness --json` lists it. */
+export interface ReadinessDevice {
+  id: string;
+  platform: string;
+  mode: string;
+  os_version: string;
+  model: string;
+  path: string;
+  path_why: string;
+  upn: string | null;
+}
+
+/** Devices first seen in the old product (those with a path out of it), by id. */
+function localDevices(ctx: Context): Promise<ReadinessDevice[]> {
+  return ctx.store.db
+    .selectFrom("devices")
+    .leftJoin("people", "people.id", "devices.person_id")
+    .select([
+      "devices.id",
+      "devices.platform",
+      "devices.mode",
+      "devices.os_version",
+      "devices.model",
+      "devices.path",
+      "devices.path_why",
+      "people.upn",
+    ])
+    .where("devices.origin", "=", "source")
+    .orderBy("devices.id")
+    .execute();
+}
 
 export function registerReadiness(program: Command): void {
   program
@@ -14,23 +48,11 @@ export function registerReadiness(program: Command): void {
     .option("--json", "print every device's path as JSON")
     .option("--all", "list every device needing an admin, not just the first 20")
     .action(async (opts: { json?: boolean; all?: boolean }, cmd: Command) => {
-      await withContext(cmd.optsWithGlobals().config, async (ctx) => {
-        const devices = await ctx.store.db
-          .selectFrom("devices")
-          .leftJoin("people", "people.id", "devices.person_id")
-          .select([
-            "devices.id",
-            "devices.platform",
-            "devices.mode",
-            "devices.os_version",
-            "devices.model",
-            "devices.path",
-            "devices.path_why",
-            "people.upn",
-          ])
-          .where("devices.origin", "=", "source")
-          .orderBy("devices.id")
-          .execute();
+      const api = apiOf(cmd);
+      const devices = api
+        ? await remoteReadiness(api)
+        : await withContext(cmd.optsWithGlobals().config, localDevices);
+      {
         if (opts.json) {
           process.stdout.write(
             `${JSON.stringify({ intuneSupportedOsAsOf: INTUNE_SUPPORTED_OS.asOf, devices })}\n`,
@@ -77,6 +99,6 @@ export function registerReadiness(program: Command): void {
             .map(([p, v]) => `${p} ${v}`)
             .join(", ")}\n`,
         );
-      });
+      }
     });
 }

@@ -15,6 +15,10 @@ const Entry = Type.Object({
   deviceId: StrOrNull,
   message: Type.String(),
   data: Type.Unknown(),
+  prevHash: StrOrNull,
+  hash: Type.Union([Type.String(), Type.Null()], {
+    description: "SHA-256 over this entry and prevHash: the chain `ferry audit verify` recomputes",
+  }),
 });
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (app, { ctx }) => {
@@ -63,6 +67,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
             deviceId: a.device_id,
             message: a.message,
             data,
+            prevHash: a.prev_hash,
+            hash: a.hash,
           };
         }),
         page,
