@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   engine: ["core", "store"],
   connectors: ["core"],
   emulators: ["core", "world"],
-  server: ["core", "engine", "store"],
+  server: ["core", "engine", "store", "notify"],
   notify: ["core"],
   wiring: ["core", "engine", "store", "notify", "connectors", "emulators", "world"],
   demo: ["core", "engine", "store", "world", "wiring", "connectors", "emulators"],

@@ -72,5 +72,11 @@ export type {
 } from "./templates/context.ts";
 export { isTemplateName, PERSON_TEMPLATES, TEMPLATE_NAMES } from "./templates/context.ts";
 export { renderMessage } from "./templates/index.ts";
-export { type PreviewEntry, previewAll, sampleContext } from "./templates/preview.ts";
+export {
+  type PreviewEntry,
+  type PreviewFilter,
+  previewAll,
+  previews,
+  sampleContext,
+} from "./templates/preview.ts";
 export { deviceSteps, STEP_KINDS, type StepKind, stepKind } from "./templates/steps.ts";

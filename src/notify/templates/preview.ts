@@ -3,6 +3,7 @@
  * preview page and for reviewing copy. The sample person owns one device of every kind, so a
  * preview shows every platform's steps. Times are fixed: previews never read the clock.
  */
+import type { Platform } from "../../core/platform.ts";
 import { DAY, HOUR, type Millis } from "../../core/time.ts";
 import { MESSAGE_LOCALES, type MessageLocale } from "../locale.ts";
 import {
@@ -96,6 +97,8 @@ export const SAMPLE_DEVICES: DeviceInfo[] = [
 export interface SampleOptions {
   portalUrl?: string;
   helpdesk?: HelpdeskContact;
+  /** only the sample devices of this platform (every platform when absent) */
+  platform?: Platform;
 }
 
 /** The sample context of one template for a reader in `locale`. */
@@ -107,10 +110,9 @@ export function sampleContext<T extends TemplateName>(
   const person = PEOPLE[locale];
   const helpdesk = options.helpdesk ?? SAMPLE_HELPDESK;
   const portalUrl = options.portalUrl ?? SAMPLE_PORTAL_URL;
-  let devices = SAMPLE_DEVICES;
-  if (template === "reset-instructions") devices = SAMPLE_DEVICES.filter((d) => d.path === "factory-reset");
+  let devices = sampleDevices(template, options.platform);
   if (template === "helpdesk-escalation") {
-    devices = [{ ...SAMPLE_DEVICES[0]!, stateSince: ANNOUNCE + 8 * DAY }];
+    devices = devices.slice(0, 1).map((d) => ({ ...d, stateSince: ANNOUNCE + 8 * DAY }));
     return {
       person,
       wave: SAMPLE_WAVE,
@@ -122,12 +124,45 @@ export function sampleContext<T extends TemplateName>(
   return { person, wave: SAMPLE_WAVE, devices, portalUrl, helpdesk } as ContextByTemplate[T];
 }
 
+/** The sample devices a template is about, of one platform or all; empty when it has none of them. */
+export function sampleDevices(template: TemplateName, platform?: Platform): DeviceInfo[] {
+  let devices = SAMPLE_DEVICES.filter((d) => platform === undefined || d.platform === platform);
+  if (template === "reset-instructions") devices = devices.filter((d) => d.path === "factory-reset");
+  return devices;
+}
+
 export interface PreviewEntry {
   template: TemplateName;
   locale: MessageLocale;
   subject: string;
   html: string;
   text: string;
+}
+
+export interface PreviewFilter {
+  template?: TemplateName;
+  locale?: MessageLocale;
+  platform?: Platform;
+}
+
+/**
+ * The templates × locales the filter keeps, rendered with sample data (devices of the
+ * filter's platform only). A template with no sample device of that platform (a reset for
+ * Windows, say) is left out: nobody receives it.
+ */
+export function previews(filter: PreviewFilter, options: SampleOptions = {}): PreviewEntry[] {
+  const out: PreviewEntry[] = [];
+  const sample = { ...options, ...(filter.platform ? { platform: filter.platform } : {}) };
+  for (const template of TEMPLATE_NAMES) {
+    if (filter.template && template !== filter.template) continue;
+    if (sampleDevices(template, filter.platform).length === 0) continue;
+    for (const locale of MESSAGE_LOCALES) {
+      if (filter.locale && locale !== filter.locale) continue;
+      const { subject, html, text } = renderMessage(template, sampleContext(template, locale, sample));
+      out.push({ template, locale, subject, html, text });
+    }
+  }
+  return out;
 }
 
 /** Every template × every message locale, rendered with sample data. */

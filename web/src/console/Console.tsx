@@ -21,6 +21,7 @@ import { Retirement } from "./Retirement.tsx";
 import { SettingsPage } from "./Settings.tsx";
 import { Setup } from "./Setup.tsx";
 import { homeOf, SessionContext } from "./session.ts";
+import { Templates } from "./Templates.tsx";
 import { WaveDetailPage } from "./WaveDetail.tsx";
 import { Waves } from "./Waves.tsx";
 
@@ -105,6 +106,12 @@ const ROUTES: Route[] = [
     permission: "settings.read",
     render: () => <SettingsPage />,
     nav: { label: "Settings", group: "Administration" },
+  },
+  {
+    pattern: "/settings/templates",
+    permission: "templates.read",
+    render: () => <Templates />,
+    nav: { label: "E-mail templates", group: "Administration" },
   },
 ];
 
@@ -222,8 +229,13 @@ function Shell({ me, path }: { me: Me; path: string; search: URLSearchParams }) 
     list.push(r);
     groups.set(r.nav.group, list);
   }
-  const current = (pattern: string) =>
+  // The most specific entry is current: /settings/templates is Templates, not Settings as well.
+  const under = (pattern: string) =>
     pattern === "/" ? path === "/" : path === pattern || path.startsWith(`${pattern}/`);
+  const best = ROUTES.filter((r) => r.nav && under(r.pattern))
+    .map((r) => r.pattern)
+    .sort((a, b) => b.length - a.length)[0];
+  const current = (pattern: string) => pattern === best;
 
   let content: ReactNode;
   if (!found)
