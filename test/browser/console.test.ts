@@ -381,6 +381,7 @@ describe("web console in Chromium", { timeout: 180_000 }, () => {
       .innerJoin("people", "people.id", "devices.person_id")
       .select(["people.id", "people.display_name"])
       .where("people.wave_id", "=", "w0")
+      .where("people.locale", "like", "en%")
       .where("devices.state", "=", "in-source")
       .where("devices.path", "=", "self-service")
       .orderBy("people.display_name")
@@ -419,6 +420,77 @@ describe("web console in Chromium", { timeout: 180_000 }, () => {
       .execute();
     assert.equal(recheck.length, 1);
     await checkA11y(page, "portal after check again");
+    await context.close();
+  });
+
+  it("templates: an admin reads an e-mail by stage, platform and language", async () => {
+    const ctx = t.app.ferry.context;
+    if (!(await ctx.accounts.byUsername("ada")))
+      await ctx.accounts.create(
+        { username: "ada", displayName: "Ada Admin", role: "admin", password: PASSWORD },
+        t.wall.now(),
+        "test",
+      );
+    const context = await newContext({ viewport: { width: 1280, height: 1400 } });
+    const page = await context.newPage();
+    await signIn(page, "ada");
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+    await page.getByRole("link", { name: "E-mail templates" }).click();
+    await page.getByRole("heading", { name: "E-mail templates", level: 1 }).waitFor();
+    await page.getByLabel("Stage", { exact: true }).selectOption("instructions");
+    await page.getByLabel("Devices", { exact: true }).selectOption("android");
+    await page.getByLabel("Language", { exact: true }).selectOption("de-DE");
+    const subject = page.locator(".template-subject");
+    await subject.filter({ hasText: /\S/ }).waitFor();
+    await page.waitForURL(/locale=de-DE/);
+    const frame = page.locator("iframe.template-frame");
+    assert.equal(await frame.getAttribute("sandbox"), "", "the message runs no script and has no origin");
+    const body = page.frameLocator("iframe.template-frame").locator("body");
+    await body
+      .getByText(/Unternehmensportal|Company Portal/)
+      .first()
+      .waitFor();
+    const text = (await page.locator(".template-text").textContent()) ?? "";
+    assert.match(text, /Android/);
+    assert.doesNotMatch(text, /iPhone|MacBook/, "only the Android sample devices");
+    assert.equal(await page.locator('nav [aria-current="page"]').count(), 1, "one current entry");
+    await checkA11y(page, "templates");
+    await shoot(page, "settings-templates");
+    await context.close();
+  });
+
+  it("portal: a German reader gets the page in German, and can switch language", async () => {
+    const db = t.rig!.store.db;
+    const row = await db
+      .selectFrom("devices")
+      .innerJoin("people", "people.id", "devices.person_id")
+      .select(["people.id", "people.display_name"])
+      .where("people.wave_id", "=", "w0")
+      .where("devices.path", "=", "self-service")
+      .orderBy("people.display_name")
+      .executeTakeFirstOrThrow();
+    await db.updateTable("people").set({ locale: "de-DE" }).where("id", "=", row.id).execute();
+    const { token } = await t.app.ferry.context.portal.issue(row.id, t.wall.now(), 30 * DAY, "test");
+    const context = await newContext({
+      viewport: { width: 360, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+      locale: "en-GB",
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/portal#${token}`);
+    const firstName = row.display_name.split(" ")[0]!;
+    await page.getByRole("heading", { name: `Hallo ${firstName}`, level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Brauchen Sie Hilfe?" }).waitFor();
+    assert.equal(await page.evaluate("document.documentElement.lang"), "de-DE");
+    await checkA11y(page, "portal (Deutsch)");
+    await shoot(page, "portal-de", undefined, true);
+
+    await page.getByLabel("Sprache").selectOption("fr-FR");
+    await page.getByRole("heading", { name: `Bonjour ${firstName}`, level: 1 }).waitFor();
+    assert.match(new URL(page.url()).search, /lang=fr-FR/);
+    assert.equal(new URL(page.url()).hash, `#${token}`, "the link stays in the fragment");
+    await checkA11y(page, "portal (Français)");
     await context.close();
   });
 

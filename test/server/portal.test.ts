@@ -128,6 +128,30 @@ describe("portal links", () => {
     assert.equal(json<Me>(await portal(token)).recheckRequestedAt, null);
   });
 
+  it("speaks the person's language: their locale, else ?lang=, else Accept-Language", async () => {
+    type Localised = Me & { locale: string; devices: { status: string; steps: string[] }[] };
+    const db = t.rig!.store.db;
+    await db.updateTable("people").set({ locale: "de-AT" }).where("id", "=", personId).execute();
+    const { token } = await t.app.ferry.context.portal.issue(personId, t.wall.now(), 30 * DAY, "test");
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      t.app.inject({ method: "GET", url, headers: { "x-portal-token": token, ...headers } });
+    const de = json<Localised>(await get("/api/portal/me", { "accept-language": "fr-FR" }));
+    assert.equal(de.locale, "de-DE", "the directory's locale wins over the browser's");
+    assert.ok(de.devices.some((d) => /Noch im alten System|Nicht Teil|Fertig|Intune/.test(d.status)));
+    const fr = json<Localised>(await get("/api/portal/me?lang=fr"));
+    assert.equal(fr.locale, "fr-FR", "the switcher's choice wins over the directory");
+    assert.ok(fr.devices.every((d) => d.status !== de.devices.find((x) => x.id === d.id)!.status));
+    await db.updateTable("people").set({ locale: "" }).where("id", "=", personId).execute();
+    const browser = json<Localised>(await get("/api/portal/me", { "accept-language": "en-GB,en;q=0.8" }));
+    assert.equal(browser.locale, "en-GB");
+    const bad = await t.app.inject({
+      method: "GET",
+      url: "/api/portal/me?lang=de",
+      headers: { "x-portal-token": "fp1.nope" },
+    });
+    assert.match(json<Err>(bad).error.message, /^Dieser Link ist ungültig\./);
+  });
+
   it("says so when the link expired, was revoked or was tampered with (401)", async () => {
     const ctx = t.app.ferry.context;
     const short = await ctx.portal.issue(personId, t.wall.now(), DAY, "test");

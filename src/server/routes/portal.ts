@@ -6,27 +6,21 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { requestRetire } from "../../engine/helpdesk.ts";
+import type { MessageLocale } from "../../notify/locale.ts";
 import type { DeviceRow, PersonRow } from "../../store/schema.ts";
 import type { ServerContext } from "../context.ts";
 import { ApiError, conflict, notFound } from "../errors.ts";
+import { linkProblem, localiseDevice, PORTAL_LOCALES, portalLocale } from "../portal-copy.ts";
 import { errors, Id, Iso, IsoOrNull, iso, isoOrNull } from "../schemas.ts";
 import { deadlineOf, NextStepSchema, nextStep, released } from "../views.ts";
 
 export const PORTAL_HEADER = "x-portal-token";
 
-const PLAIN_STATES: Record<string, string> = {
-  "in-source": "Still managed by the old system",
-  "unenroll-requested": "Being removed from the old system",
-  limbo: "Removed from the old system, not yet in Intune",
-  "in-target": "In Intune; being checked",
-  compliant: "Done: managed by Intune",
-  noncompliant: "In Intune, but needs your attention",
-  "in-both": "In both systems: IT is fixing this",
-  excluded: "Not part of this move",
-  retired: "No longer in use",
-};
-
 const PortalView = Type.Object({
+  locale: Type.String({
+    description: "the language of the texts: ?lang=, else the person's locale, else Accept-Language",
+  }),
+  locales: Type.Array(Type.String(), { description: "the languages the portal speaks" }),
   person: Type.Object({ displayName: Type.String(), email: Type.String() }),
   wave: Type.Union([Type.Object({ name: Type.String(), status: Type.String() }), Type.Null()]),
   deadline: Type.Union([Iso, Type.Null()], {
@@ -45,6 +39,9 @@ const PortalView = Type.Object({
       status: Type.String({ description: "the state in plain words" }),
       since: Iso,
       nextStep: NextStepSchema,
+      steps: Type.Array(Type.String(), {
+        description: "what the person does, one step each: the same steps as the e-mails",
+      }),
       canRequestRetire: Type.Boolean(),
     }),
   ),
@@ -66,34 +63,39 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
     return (await ctx.settings.get()).helpdesk;
   }
 
-  /** The person the link opens, or a 401 a person can act on. */
+  /** The language a request asks for (?lang=, Accept-Language), given the person once known. */
+  function localeOf(request: FastifyRequest, person?: PersonRow): MessageLocale {
+    const lang = (request.query as { lang?: unknown } | undefined)?.lang;
+    const accept = request.headers["accept-language"];
+    return portalLocale(typeof lang === "string" ? lang : undefined, person, accept);
+  }
+  /** Each request's language, keyed by the row the hook loaded, so no handler has to pass it on. */
+  const localeFor = new WeakMap<PersonRow, MessageLocale>();
+
+  /** The person the link opens, or a 401 a person can act on (in the language asked for). */
   async function holder(request: FastifyRequest): Promise<{ person: PersonRow; expiresAt: number }> {
     const token = request.headers[PORTAL_HEADER];
     const h = await helpdesk();
-    const ask = `Ask the helpdesk${h.email ? ` (${h.email})` : ""} for a new one.`;
+    const say = (kind: Parameters<typeof linkProblem>[0]) => linkProblem(kind, localeOf(request), h.email);
     const check = typeof token === "string" ? await ctx.portal.verify(token, ctx.wallClock.now()) : undefined;
     if (!check?.ok) {
-      if (check?.reason === "expired")
-        throw new ApiError(401, "link-expired", `This link has expired. ${ask}`);
-      if (check?.reason === "revoked")
-        throw new ApiError(401, "link-revoked", `This link is no longer valid. ${ask}`);
-      throw new ApiError(
-        401,
-        "link-invalid",
-        `This link is not valid. Open the whole link from your e-mail, or ${ask.charAt(0).toLowerCase()}${ask.slice(1)}`,
-      );
+      if (check?.reason === "expired") throw new ApiError(401, "link-expired", say("linkExpired"));
+      if (check?.reason === "revoked") throw new ApiError(401, "link-revoked", say("linkRevoked"));
+      throw new ApiError(401, "link-invalid", say("linkInvalid"));
     }
     const person = await ctx.db
       .selectFrom("people")
       .selectAll()
       .where("id", "=", check.link.personId)
       .executeTakeFirst();
-    if (!person) throw new ApiError(401, "link-invalid", `This link is not valid any more. ${ask}`);
+    if (!person) throw new ApiError(401, "link-invalid", say("personGone"));
+    localeFor.set(person, localeOf(request, person));
     return { person, expiresAt: check.link.expiresAt };
   }
 
   async function view(person: PersonRow, expiresAt: number) {
     const now = ctx.clock.now();
+    const locale = localeFor.get(person) ?? portalLocale(undefined, person, undefined);
     const wave = person.wave_id
       ? await ctx.db.selectFrom("waves").selectAll().where("id", "=", person.wave_id).executeTakeFirst()
       : undefined;
@@ -112,22 +114,28 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
       .executeTakeFirst();
     const deadline = deadlineOf(person, wave);
     return {
+      locale,
+      locales: [...PORTAL_LOCALES],
       person: { displayName: person.display_name, email: person.email },
       wave: wave ? { name: wave.name, status: wave.status } : null,
       deadline: deadline === undefined ? null : iso(deadline),
-      devices: devices.map((d: DeviceRow) => ({
-        id: d.id,
-        model: d.model,
-        manufacturer: d.manufacturer,
-        platform: d.platform,
-        serialEnding: d.serial ? d.serial.slice(-4) : null,
-        state: d.state,
-        status: PLAIN_STATES[d.state] ?? d.state,
-        since: iso(d.state_since),
-        nextStep: nextStep(d, free),
-        canRequestRetire:
-          d.source_presence !== "absent" && d.retire_requested_at === null && d.retired_reason === null,
-      })),
+      devices: devices.map((d: DeviceRow) => {
+        const words = localiseDevice(d, nextStep(d, free).who, free, person, locale);
+        return {
+          id: d.id,
+          model: d.model,
+          manufacturer: d.manufacturer,
+          platform: d.platform,
+          serialEnding: d.serial ? d.serial.slice(-4) : null,
+          state: d.state,
+          status: words.status,
+          since: iso(d.state_since),
+          nextStep: words.nextStep,
+          steps: words.steps,
+          canRequestRetire:
+            d.source_presence !== "absent" && d.retire_requested_at === null && d.retired_reason === null,
+        };
+      }),
       helpdesk: await helpdesk(),
       recheckRequestedAt: isoOrNull(recheck?.requested_at),
       linkExpiresAt: iso(expiresAt),
@@ -158,6 +166,14 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
         summary:
           "The link holder's devices, where each stands, the next step for each, and the helpdesk contact",
         headers: tokenHeader,
+        querystring: Type.Object({
+          lang: Type.Optional(
+            Type.String({
+              maxLength: 35,
+              description: "a language tag (de, fr-FR, en-GB); also honoured by the POSTs",
+            }),
+          ),
+        }),
         security: [{ portalLink: [] }],
         response: { 200: PortalView, ...portalErrors },
       },

@@ -5,19 +5,38 @@
  * reach the helpdesk. The token stays in the fragment (never sent to a server log) and goes
  * to the API as the x-portal-token header.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { ApiError, messageOf, portalApi } from "../api.ts";
-import { fmtDate, fmtDateTime } from "../format.ts";
 import type { PortalDevice, PortalView } from "../types.ts";
 import { useConfirm } from "../ui/index.tsx";
+import {
+  LANGUAGE_NAMES,
+  PORTAL_LOCALES,
+  type PortalLocale,
+  type PortalText,
+  pickLocale,
+  TEXT,
+} from "./i18n.ts";
 
-const PLATFORM_NAMES: Record<string, string> = {
-  ios: "iPhone",
-  ipados: "iPad",
-  android: "Android",
-  macos: "Mac",
-  windows: "Windows PC",
-};
+/** ?lang= in the address: the switcher's choice, kept across reloads and shared links. */
+function langFromUrl(): PortalLocale | undefined {
+  return pickLocale(new URLSearchParams(location.search).get("lang"));
+}
+
+function dates(locale: string) {
+  const day = new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+  });
+  const moment = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  return {
+    date: (iso: string | null) => (iso ? day.format(new Date(iso)) : "—"),
+    dateTime: (iso: string | null) => (iso ? moment.format(new Date(iso)) : "—"),
+  };
+}
+type Dates = ReturnType<typeof dates>;
 
 const STATE_ICONS: Record<string, { icon: string; tone: string }> = {
   "in-source": { icon: "→", tone: "todo" },
@@ -31,16 +50,6 @@ const STATE_ICONS: Record<string, { icon: string; tone: string }> = {
   retired: { icon: "–", tone: "none" },
 };
 
-/** "Do this (…). Then do that." → ["Do this (…).", "Do that."]: one numbered step each. */
-export function stepsOf(text: string): string[] {
-  const parts = text
-    .split(/(?<=\.)\s+Then\s+|;\s+then\s+/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => s.charAt(0).toUpperCase() + s.slice(1));
-  return parts.length > 0 ? parts : [text];
-}
-
 function tokenFromHash(): string {
   const raw = location.hash.replace(/^#/, "");
   try {
@@ -50,15 +59,15 @@ function tokenFromHash(): string {
   }
 }
 
-type LinkProblem = { title: string; message: string };
+type LinkProblem = { kind: "expired" | "revoked" | "invalid" | "failed"; message: string };
 
 function problemOf(error: unknown): LinkProblem {
   if (error instanceof ApiError) {
-    if (error.code === "link-expired") return { title: "This link has expired", message: error.message };
-    if (error.code === "link-revoked") return { title: "This link no longer works", message: error.message };
-    if (error.code === "link-invalid") return { title: "This link is not valid", message: error.message };
+    if (error.code === "link-expired") return { kind: "expired", message: error.message };
+    if (error.code === "link-revoked") return { kind: "revoked", message: error.message };
+    if (error.code === "link-invalid") return { kind: "invalid", message: error.message };
   }
-  return { title: "Your page could not be loaded", message: messageOf(error) };
+  return { kind: "failed", message: messageOf(error) };
 }
 
 export default function Portal() {
@@ -69,9 +78,21 @@ export default function Portal() {
   const [busy, setBusy] = useState(false);
   const [dialog, confirm] = useConfirm();
   const timers = useRef<number[]>([]);
+  // The person's language comes with their page (their directory locale); until then, and
+  // for a link that does not open, the address's ?lang= or the browser's language.
+  const [chosen, setChosen] = useState<PortalLocale | undefined>(langFromUrl);
+  const locale: PortalLocale =
+    chosen ?? pickLocale(view?.locale) ?? pickLocale(navigator.language) ?? "en-US";
+  const t = TEXT[locale];
+  const d = dates(locale);
+  const langId = useId();
 
   useEffect(() => {
-    document.title = "Your devices · moving to Microsoft Intune";
+    document.title = t.documentTitle;
+    document.documentElement.lang = locale;
+  }, [t, locale]);
+
+  useEffect(() => {
     const onHash = () => setToken(tokenFromHash());
     window.addEventListener("hashchange", onHash);
     return () => {
@@ -81,31 +102,37 @@ export default function Portal() {
   }, []);
 
   const client = useCallback(() => portalApi(token), [token]);
+  /** An API path with the chosen language, so the texts and errors come back in it. */
+  const url = useCallback((path: string) => (chosen ? `${path}?lang=${chosen}` : path), [chosen]);
 
   const load = useCallback(async () => {
     if (!token) return;
     try {
-      setView(await client().get<PortalView>("/api/portal/me"));
+      setView(await client().get<PortalView>(url("/api/portal/me")));
       setProblem(undefined);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setView(undefined);
       setProblem(problemOf(e));
     }
-  }, [token, client]);
+  }, [token, client, url]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
+  const choose = (next: PortalLocale) => {
+    const search = new URLSearchParams(location.search);
+    search.set("lang", next);
+    history.replaceState(null, "", `${location.pathname}?${search}${location.hash}`);
+    setChosen(next);
+  };
+
   const checkAgain = async () => {
     setBusy(true);
     setStatus(undefined);
     try {
-      setView(await client().post<PortalView>("/api/portal/check-again"));
-      setStatus({
-        ok: true,
-        text: "Thanks. We are checking your devices again now; this page updates by itself in a moment.",
-      });
+      setView(await client().post<PortalView>(url("/api/portal/check-again")));
+      setStatus({ ok: true, text: t.thanks });
       for (const t of timers.current) clearTimeout(t);
       timers.current = [5_000, 15_000, 40_000].map((ms) => window.setTimeout(() => void load(), ms));
     } catch (e) {
@@ -116,28 +143,27 @@ export default function Portal() {
   };
 
   const askRetire = async (d: PortalDevice) => {
-    const name = deviceName(d);
+    const name = t.deviceName(d.model, d.serialEnding);
     const ok = await confirm({
-      title: "Ask IT to remove the old management?",
+      title: t.retireTitle,
       body: (
         <>
           <p>
-            IT removes the old company management from your <strong>{name}</strong> remotely. Work data the
-            old system put there (work mail, work apps) is removed; your own photos and apps stay.
+            {t.retireBody[0]} <strong>{name}</strong>
+            {t.retireBody[1].startsWith(".") ? "" : " "}
+            {t.retireBody[1]}
           </p>
-          <p>Afterwards, set the device up again for work with the steps on this page.</p>
+          <p>{t.retireAfter}</p>
         </>
       ),
-      confirm: "Yes, please do it",
+      confirm: t.retireConfirm,
+      cancel: t.cancel,
     });
     if (!ok) return;
     setStatus(undefined);
     try {
-      setView(await client().post<PortalView>("/api/portal/retire-request", { deviceId: d.id }));
-      setStatus({
-        ok: true,
-        text: `Done: IT will remove the old management from your ${name}. This page shows when it has happened.`,
-      });
+      setView(await client().post<PortalView>(url("/api/portal/retire-request"), { deviceId: d.id }));
+      setStatus({ ok: true, text: t.retireDone(name) });
     } catch (e) {
       setStatus({ ok: false, text: messageOf(e) });
     }
@@ -149,79 +175,78 @@ export default function Portal() {
   return (
     <div className="portal">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t.skip}
       </a>
       <header className="portal-top">
         <span className="brand-mark" aria-hidden="true" />
-        <span>Moving to Microsoft Intune</span>
+        <span>{t.top}</span>
+        <span className="portal-language">
+          <label htmlFor={langId}>{t.language}</label>
+          <select id={langId} value={locale} onChange={(e) => choose(e.target.value as PortalLocale)}>
+            {PORTAL_LOCALES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </span>
       </header>
       <main id="main" tabIndex={-1} className="portal-main">
         {dialog}
         {!token ? (
           <section className="portal-card">
-            <h1>Open the link from your e-mail</h1>
-            <p>
-              This page shows your own devices. It opens from the personal link in the e-mail about moving
-              your devices to Microsoft Intune. Open that e-mail and tap the link (all of it).
-            </p>
-            <p>If you cannot find the e-mail, ask your IT helpdesk for a new link.</p>
+            <h1>{t.noLinkTitle}</h1>
+            <p>{t.noLinkBody}</p>
+            <p>{t.noLinkAsk}</p>
           </section>
         ) : null}
         {token && problem && !view ? (
           <section className="portal-card portal-problem" role="alert">
-            <h1>{problem.title}</h1>
+            <h1>{t[problem.kind]}</h1>
             <p>
               <Linkified text={problem.message} />
             </p>
-            <p>Your devices are not affected by this: only the link has stopped working.</p>
+            <p>{t.notAffected}</p>
           </section>
         ) : null}
         {token && !view && !problem ? (
           <p className="loading" role="status">
-            Loading your devices…
+            {t.loading}
           </p>
         ) : null}
         {view ? (
           <>
-            <h1>Hello {firstName}</h1>
-            <p className="portal-lead">
-              Your work devices are moving from the old management system to Microsoft Intune. Here is where
-              each one stands and what to do next.
-            </p>
+            <h1>{t.hello(firstName ?? "")}</h1>
+            <p className="portal-lead">{t.lead}</p>
             {view.deadline && todo.length > 0 ? (
               <p className="portal-deadline">
-                Please finish by <strong>{fmtDate(view.deadline)}</strong>. After that, IT removes the old
-                management from your devices remotely.
+                {t.finishBy[0]} <strong>{d.date(view.deadline)}</strong>
+                {t.finishBy[1]}
               </p>
             ) : null}
             {todo.length === 0 && view.devices.length > 0 ? (
-              <p className="portal-allgood">There is nothing for you to do right now.</p>
+              <p className="portal-allgood">{t.nothingToDo}</p>
             ) : null}
             <div className="portal-status" role="status" aria-live="polite">
               {status ? <p className={status.ok ? "portal-ok" : "portal-error"}>{status.text}</p> : null}
             </div>
-            <h2 className="visually-hidden">Your devices</h2>
+            <h2 className="visually-hidden">{t.yourDevices}</h2>
             <ul className="portal-devices">
-              {view.devices.map((d) => (
-                <li key={d.id}>
-                  <DeviceCard device={d} onRetire={() => askRetire(d)} />
+              {view.devices.map((dev) => (
+                <li key={dev.id}>
+                  <DeviceCard device={dev} t={t} d={d} onRetire={() => askRetire(dev)} />
                 </li>
               ))}
             </ul>
-            {view.devices.length === 0 ? <p>We have no devices on record for you.</p> : null}
+            {view.devices.length === 0 ? <p>{t.noDevices}</p> : null}
             <button type="button" className="portal-button" onClick={checkAgain} disabled={busy}>
-              {busy ? "Asking…" : "I did it: check again"}
+              {busy ? t.asking : t.checkAgain}
             </button>
             <p className="portal-small">
-              {view.recheckRequestedAt
-                ? `Check requested ${fmtDateTime(view.recheckRequestedAt)}.`
-                : "Your devices are also checked automatically every few minutes."}
+              {view.recheckRequestedAt ? t.checkRequested(d.dateTime(view.recheckRequestedAt)) : t.autoCheck}
             </p>
-            <Helpdesk helpdesk={view.helpdesk} />
-            <p className="portal-small">
-              This personal link works until {fmtDate(view.linkExpiresAt)}. Please do not forward it: it opens
-              this page without a password.
-            </p>
+            <Helpdesk helpdesk={view.helpdesk} t={t} />
+            <p className="portal-small">{t.linkUntil(d.date(view.linkExpiresAt))}</p>
           </>
         ) : null}
       </main>
@@ -242,13 +267,20 @@ function Linkified({ text }: { text: string }) {
   );
 }
 
-function deviceName(d: PortalDevice): string {
-  return `${d.model}${d.serialEnding ? ` ending ${d.serialEnding}` : ""}`;
-}
-
-function DeviceCard({ device: d, onRetire }: { device: PortalDevice; onRetire: () => void }) {
+function DeviceCard({
+  device: d,
+  t,
+  d: dates,
+  onRetire,
+}: {
+  device: PortalDevice;
+  t: PortalText;
+  d: Dates;
+  onRetire: () => void;
+}) {
   const look = STATE_ICONS[d.state] ?? { icon: "•", tone: "none" };
-  const steps = d.nextStep.who === "person" ? stepsOf(d.nextStep.text) : [];
+  // The steps come in the person's language, the same as the e-mails'.
+  const steps = d.nextStep.who === "person" ? d.steps : [];
   const headingId = `device-${d.id}`;
   return (
     <article className={`portal-card device-${look.tone}`} aria-labelledby={headingId}>
@@ -259,17 +291,18 @@ function DeviceCard({ device: d, onRetire }: { device: PortalDevice; onRetire: (
         <div>
           <h3 id={headingId}>{d.model}</h3>
           <p className="portal-small">
-            {PLATFORM_NAMES[d.platform] ?? d.platform}
-            {d.serialEnding ? ` · serial ending ${d.serialEnding}` : ""}
+            {t.platforms[d.platform] ?? d.platform}
+            {d.serialEnding ? ` · ${t.serialEnding(d.serialEnding)}` : ""}
           </p>
         </div>
       </div>
       <p className="portal-state">
-        <strong>{d.status}</strong> <span className="portal-small">since {fmtDate(d.since)}</span>
+        <strong>{d.status}</strong> <span className="portal-small">{t.since(dates.date(d.since))}</span>
       </p>
       {steps.length > 0 ? (
         <>
-          <h4>What to do</h4>
+          <h4>{t.whatToDo}</h4>
+          <p>{d.nextStep.text}</p>
           <ol className="portal-steps">
             {steps.map((s) => (
               <li key={s}>{s}</li>
@@ -277,13 +310,22 @@ function DeviceCard({ device: d, onRetire }: { device: PortalDevice; onRetire: (
           </ol>
         </>
       ) : (
-        <p>{d.nextStep.who === "ferry" ? `IT is on it. ${d.nextStep.text}` : d.nextStep.text}</p>
+        <>
+          <p>{d.nextStep.who === "ferry" ? `${t.itIsOnIt} ${d.nextStep.text}` : d.nextStep.text}</p>
+          {d.steps.length > 0 && d.nextStep.who === "ferry" ? (
+            <ol className="portal-steps">
+              {d.steps.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ol>
+          ) : null}
+        </>
       )}
       {d.canRequestRetire && d.nextStep.who === "person" ? (
         <div className="portal-retire">
-          <p className="portal-small">Cannot remove the old management yourself?</p>
+          <p className="portal-small">{t.cannotRemove}</p>
           <button type="button" className="portal-button portal-button-secondary" onClick={onRetire}>
-            Ask IT to remove it for me
+            {t.askIt}
           </button>
         </div>
       ) : null}
@@ -291,43 +333,37 @@ function DeviceCard({ device: d, onRetire }: { device: PortalDevice; onRetire: (
   );
 }
 
-function Helpdesk({ helpdesk: h }: { helpdesk: PortalView["helpdesk"] }) {
+function Helpdesk({ helpdesk: h, t }: { helpdesk: PortalView["helpdesk"]; t: PortalText }) {
   const phone = h.phone.replace(/[^\d+]/g, "");
   return (
     <section className="portal-card portal-help" aria-labelledby="help-h">
-      <h2 id="help-h">Need help?</h2>
-      <p>
-        Contact {h.name || "the IT helpdesk"}
-        {h.hours ? ` (${h.hours})` : ""}.
-      </p>
+      <h2 id="help-h">{t.needHelp}</h2>
+      <p>{t.contact(h.name || t.theHelpdesk, h.hours)}</p>
       <ul className="portal-contacts">
         {h.phone ? (
           <li>
             <a className="portal-button portal-button-secondary" href={`tel:${phone}`}>
-              Call {h.phone}
+              {t.call(h.phone)}
             </a>
           </li>
         ) : null}
         {h.email ? (
           <li>
             <a className="portal-button portal-button-secondary" href={`mailto:${h.email}`}>
-              E-mail {h.email}
+              {t.mail(h.email)}
             </a>
           </li>
         ) : null}
         {h.url ? (
           <li>
             <a className="portal-button portal-button-secondary" href={h.url} rel="noreferrer">
-              Help pages
+              {t.helpPages}
             </a>
           </li>
         ) : null}
       </ul>
-      {!h.phone && !h.email && !h.url ? <p>Ask your IT helpdesk the usual way.</p> : null}
-      <p className="portal-small">
-        If you cannot read work e-mail, that is expected while your device moves: it comes back once the
-        device is set up in Intune.
-      </p>
+      {!h.phone && !h.email && !h.url ? <p>{t.usualWay}</p> : null}
+      <p className="portal-small">{t.mailComesBack}</p>
     </section>
   );
 }

@@ -188,6 +188,8 @@ export interface ConfirmOptions {
   title: string;
   body: ReactNode;
   confirm: string;
+  /** the other button's label (pages in another language say it in theirs) */
+  cancel?: string;
   danger?: boolean;
 }
 
@@ -245,7 +247,7 @@ export function useConfirm(): [ReactNode, (options: ConfirmOptions) => Promise<b
           <div className="dialog-body">{options.body}</div>
           <div className="dialog-actions">
             <button type="button" className="button" onClick={() => close(false)}>
-              Cancel
+              {options.cancel ?? "Cancel"}
             </button>
             <button type="submit" className={`button ${options.danger ? "button-danger" : "button-primary"}`}>
               {options.confirm}
