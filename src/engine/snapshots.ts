@@ -42,9 +42,13 @@ export async function maybeSnapshot(
       )?.at ?? Number.NaN,
     );
   if (!Number.isNaN(latest) && ws.now - latest < SNAPSHOT_EVERY) return latest;
+  // `last` is this process's memory: an engine in another process (several workers on one
+  // PostgreSQL) may already have written the snapshot of this instant, and a pass must not
+  // fail (and roll back everything it decided) over a progress chart.
   await trx
     .insertInto("snapshots")
     .values({ at: ws.now, data: JSON.stringify(snapshotOf(ws)) })
+    .onConflict((oc) => oc.column("at").doNothing())
     .execute();
   return ws.now;
 }

@@ -1,0 +1,145 @@
+/**
+ * What a worker in another process needs to reach the emulated organisation: plain JSON (the
+ * emulators' URLs and credentials), and the connector ports built from it. The parent starts
+ * the emulators (`startFleetEmulators`) and hands `FleetConnection` to each child, which calls
+ * `fleetConnectorPorts`. Mail goes through Graph's sendMail, so an e-mail crosses the process
+ * boundary and lands in the world's mailbox where the parent can count it.
+ */
+import { graphPorts } from "../connectors/graph/index.ts";
+import { type Sleep, seededRandom } from "../connectors/http/index.ts";
+import { parseWorkspaceOneConfig, workspaceOnePorts } from "../connectors/workspace-one/index.ts";
+import type { Ports } from "../core/ports/index.ts";
+import type { Clock } from "../core/time.ts";
+import { startGraphEmulator } from "../emulators/graph/index.ts";
+import type { EmulatorStats, FaultOptions, KitLogger } from "../emulators/kit/index.ts";
+import {
+  startWorkspaceOneEmulator,
+  workspaceOneConnectorSettings,
+} from "../emulators/workspace-one/index.ts";
+import type { SimulatedOrganisation } from "../world/world.ts";
+
+export interface FleetConnection {
+  graph: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    authorityBaseUrl: string;
+    graphBaseUrl: string;
+    notYetMigratedGroupId: string;
+    targetPolicyId: string;
+    breakGlassUpns: string[];
+    legacy: { excludedGroupId: string; policyId: string };
+    mailSender: string;
+  };
+  workspaceOne: { config: Record<string, unknown>; env: Record<string, string> };
+  /** Real-time bound on one send; shorter than the emulators' `timeout` hold when that fault is on. */
+  timeoutMs?: number;
+}
+
+export interface FleetEmulators {
+  connection: FleetConnection;
+  stats: Record<string, EmulatorStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Graph and Workspace ONE over `world`, with the same fault options for both, and
+ * `onResponse` called once per response each sends (the kill trigger counts them).
+ */
+export async function startFleetEmulators(
+  world: SimulatedOrganisation,
+  options: {
+    seed: number;
+    faults?: FaultOptions;
+    timeoutMs?: number;
+    onResponse?: (emulator: string, route: string, status: unknown) => void;
+  },
+): Promise<FleetEmulators> {
+  const random = (label: number) => seededRandom(options.seed * 1000 + label);
+  const log = (name: string): KitLogger | undefined =>
+    options.onResponse
+      ? {
+          debug: (obj) => {
+            const o = obj as { route?: string; status?: unknown };
+            options.onResponse?.(name, o.route ?? "", o.status);
+          },
+          warn: () => {},
+          error: () => {},
+        }
+      : undefined;
+  const graphLog = log("graph");
+  const ws1Log = log("workspace-one");
+  const graph = await startGraphEmulator({
+    world,
+    random: random(1),
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(graphLog ? { log: graphLog } : {}),
+  });
+  const ws1 = await startWorkspaceOneEmulator({
+    world,
+    random: random(3),
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(ws1Log ? { log: ws1Log } : {}),
+  });
+  const g = graph.config;
+  if (!g.legacy || !g.mailSender)
+    throw new Error("the Graph emulator lacks the legacy CA group or a mail sender");
+  return {
+    connection: {
+      graph: {
+        tenantId: g.tenantId,
+        clientId: g.clientId,
+        clientSecret: g.clientSecret,
+        authorityBaseUrl: g.authorityBaseUrl,
+        graphBaseUrl: g.graphBaseUrl,
+        notYetMigratedGroupId: g.notYetMigratedGroupId,
+        targetPolicyId: g.targetPolicyId,
+        breakGlassUpns: [...g.breakGlassUpns],
+        legacy: g.legacy,
+        mailSender: g.mailSender,
+      },
+      workspaceOne: workspaceOneConnectorSettings(ws1),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    },
+    stats: { graph: graph.stats, "workspace-one": ws1.stats },
+    close: async () => {
+      await graph.close();
+      await ws1.close();
+    },
+  };
+}
+
+/**
+ * Every port but Apple Business Manager (no emulator yet; the caller supplies it) and the
+ * clock, over HTTP, as `emulateOrganisation` builds them in process.
+ */
+export function fleetConnectorPorts(
+  connection: FleetConnection,
+  deps: { clock: Clock; sleep: Sleep; seed: number },
+): Omit<Ports, "appleAssignment" | "clock"> {
+  const random = (label: number) => seededRandom(deps.seed * 1000 + label);
+  const timeout = connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs };
+  const graph = graphPorts(connection.graph, {
+    clock: deps.clock,
+    sleep: deps.sleep,
+    random: random(2),
+    ...timeout,
+  });
+  const ws1 = workspaceOnePorts(parseWorkspaceOneConfig({ ...connection.workspaceOne.config, ...timeout }), {
+    clock: deps.clock,
+    sleep: deps.sleep,
+    random: random(4),
+    env: connection.workspaceOne.env,
+  });
+  if (!graph.mailer || !graph.sourceAccess)
+    throw new Error("the Graph connector needs a mail sender and the legacy CA group");
+  return {
+    targetInventory: graph.targetInventory,
+    targetAccess: graph.targetAccess,
+    directory: graph.directory,
+    mailer: graph.mailer,
+    sourceAccess: graph.sourceAccess,
+    sourceInventory: ws1.sourceInventory,
+    sourceOffboarding: ws1.sourceOffboarding,
+  };
+}
