@@ -66,21 +66,14 @@ export class TargetSystem implements TargetAccessControl {
 
   records(): TargetDeviceRecord[] {
     const out: TargetDeviceRecord[] = [];
-    for (const d of this.#records.values()) {
-      const t = d.target!;
-      out.push({
-        targetId: t.targetId,
-        userPrincipalName: d.person?.s.upn,
-        platform: d.s.platform,
-        osVersion: d.s.osVersion,
-        model: d.s.model,
-        manufacturer: d.s.manufacturer,
-        identifiers: { ...d.s.targetIdentifiers },
-        compliance: t.compliance,
-        enrolledAt: t.enrolledAt,
-      });
-    }
+    for (const d of this.#records.values()) out.push(recordOf(d));
     return out;
+  }
+
+  /** One record by its Intune id, with the world id of its device; undefined for an unknown id. */
+  record(targetId: string): { record: TargetDeviceRecord; worldId: string } | undefined {
+    const d = this.#records.get(targetId);
+    return d && { record: recordOf(d), worldId: d.s.worldId };
   }
 
   // --- TargetAccessControl -------------------------------------------------------------
@@ -107,4 +100,19 @@ export class TargetSystem implements TargetAccessControl {
   async verifyPolicy(): Promise<TargetPolicyCheck> {
     return { enabled: true, excludesNotYetMigrated: true, excludesBreakGlass: true, problems: [] };
   }
+}
+
+function recordOf(d: DeviceState): TargetDeviceRecord {
+  const t = d.target!;
+  return {
+    targetId: t.targetId,
+    userPrincipalName: d.person?.s.upn,
+    platform: d.s.platform,
+    osVersion: d.s.osVersion,
+    model: d.s.model,
+    manufacturer: d.s.manufacturer,
+    identifiers: { ...d.s.targetIdentifiers },
+    compliance: t.compliance,
+    enrolledAt: t.enrolledAt,
+  };
 }

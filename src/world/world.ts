@@ -163,6 +163,11 @@ export class SimulatedOrganisation {
     return this.#source.record(sourceId);
   }
 
+  /** One Intune record by its id, with its device's world id (what a single-device GET returns). */
+  targetRecord(targetId: string): { record: TargetDeviceRecord; worldId: string } | undefined {
+    return this.#target.record(targetId);
+  }
+
   /** Counts changes to the old product's records other than time passing (see `SourceSystem.revision`). */
   get sourceRevision(): number {
     return this.#source.revision;

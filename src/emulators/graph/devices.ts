@@ -279,32 +279,40 @@ async function worldFacts(ctx: GraphContext): Promise<DeviceFacts[]> {
   const worldIdOf = new Map<string, string>();
   for (const d of world.devices()) if (d.targetId) worldIdOf.set(d.targetId, d.worldId);
   const out: DeviceFacts[] = [];
-  for await (const r of world.ports.targetInventory.listDevices()) {
-    const worldId = worldIdOf.get(r.targetId);
-    const index = worldId ? Number(worldId.slice(2)) - 1 : -1;
-    const s: ScenarioDevice | undefined = world.scenario.devices[index];
-    const ids = r.identifiers;
-    const hw = s?.hardware;
-    out.push({
-      id: r.targetId,
-      platform: r.platform,
-      mode: s ? (s.mode === "android-device-admin" ? "android-work-profile" : s.mode) : undefined,
-      ownership: s?.ownership,
-      osVersion: r.osVersion,
-      model: r.model,
-      manufacturer: r.manufacturer,
-      serial: ids.serial ? (hw?.serial ?? ids.serial) : undefined,
-      imei: ids.imei ? (hw?.imei ?? ids.imei) : undefined,
-      meid: ids.meid ? (hw?.meid ?? ids.meid) : undefined,
-      udid: ids.udid ? (hw?.udid ?? ids.udid) : undefined,
-      wifiMac: ids.wifiMac ? (hw?.wifiMac ?? ids.wifiMac) : undefined,
-      compliance: r.compliance,
-      enrolledAt: r.enrolledAt,
-      person: r.userPrincipalName ? personByName(ctx, r.userPrincipalName) : undefined,
-      upn: r.userPrincipalName,
-    });
-  }
+  for await (const r of world.ports.targetInventory.listDevices())
+    out.push(factsOf(ctx, r, worldIdOf.get(r.targetId)));
   return out;
+}
+
+/** One world device by its Intune id, without listing them all (a `$batch` of GETs by id is common). */
+function worldDevice(ctx: GraphContext, id: string): DeviceFacts | undefined {
+  const found = ctx.world.targetRecord(id);
+  return found && factsOf(ctx, found.record, found.worldId);
+}
+
+function factsOf(ctx: GraphContext, r: TargetDeviceRecord, worldId: string | undefined): DeviceFacts {
+  const index = worldId ? Number(worldId.slice(2)) - 1 : -1;
+  const s: ScenarioDevice | undefined = ctx.world.scenario.devices[index];
+  const ids = r.identifiers;
+  const hw = s?.hardware;
+  return {
+    id: r.targetId,
+    platform: r.platform,
+    mode: s ? (s.mode === "android-device-admin" ? "android-work-profile" : s.mode) : undefined,
+    ownership: s?.ownership,
+    osVersion: r.osVersion,
+    model: r.model,
+    manufacturer: r.manufacturer,
+    serial: ids.serial ? (hw?.serial ?? ids.serial) : undefined,
+    imei: ids.imei ? (hw?.imei ?? ids.imei) : undefined,
+    meid: ids.meid ? (hw?.meid ?? ids.meid) : undefined,
+    udid: ids.udid ? (hw?.udid ?? ids.udid) : undefined,
+    wifiMac: ids.wifiMac ? (hw?.wifiMac ?? ids.wifiMac) : undefined,
+    compliance: r.compliance,
+    enrolledAt: r.enrolledAt,
+    person: r.userPrincipalName ? personByName(ctx, r.userPrincipalName) : undefined,
+    upn: r.userPrincipalName,
+  };
 }
 
 const peopleIndex = new WeakMap<GraphContext, Map<string, ScenarioPerson>>();
@@ -436,7 +444,7 @@ async function findDevice(ctx: GraphContext, id: string): Promise<DeviceFacts | 
   if (gone(ctx, id)) return undefined;
   const i = syntheticIndex(ctx, id);
   if (i !== undefined) return syntheticFacts(ctx, i);
-  return (await worldFacts(ctx)).find((f) => f.id === id);
+  return worldDevice(ctx, id);
 }
 
 function notFound(ctx: GraphContext, req: EmulatorRequest, id: string) {
