@@ -11,23 +11,38 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import type { SourceVendor } from "../src/wiring/emulated-organisation.ts";
+import { benchCrash, type CrashBenchResult, formatCrash } from "./crash.ts";
 import { benchDemo, type DemoBenchResult, formatDemo } from "./demo.ts";
+import { benchFaults, type FaultsBenchResult, formatFaults } from "./faults.ts";
+import { benchImport, formatImport, type ImportResult } from "./import.ts";
 import { BENCH_DIR, fmtMiB, type MachineFacts, machineFacts, REPO_DIR } from "./measure.ts";
-import { benchReconcile, formatReconcile, parseSizes, type ReconcileResult } from "./reconcile.ts";
+import { benchReconcile, formatReconcile, parseDb, parseSizes, type ReconcileResult } from "./reconcile.ts";
 
-const BENCHES = ["reconcile", "demo"] as const;
+// crash and faults need PostgreSQL and take long: run them by name, not with "all".
+const BENCHES = ["reconcile", "demo", "crash", "faults", "import"] as const;
+const DEFAULT_BENCHES: BenchName[] = ["reconcile", "demo"];
 type BenchName = (typeof BENCHES)[number];
 
-const USAGE = `usage: npm run bench -- [all|reconcile|demo] [options]
+const USAGE = `usage: npm run bench -- [all|reconcile|demo|crash|faults] [options]
   --sizes 10000,100000,1000000  reconcile: devices in the store (default: all three; 10k, 1m also work)
   --runs N                      runs per size / demo runs (default: 3, and 1 at 1M devices)
   --people N                    demo: people in the simulated organisation (default 2000)
   --seed N                      demo: the organisation's seed (default 1)
+  --http                        demo: through the real connectors and the vendors' emulators on loopback
+  --source workspace-one|ivanti demo --http: the old product (default workspace-one)
+  --faults R                    demo --http: share of requests every emulator faults (default 0)
   --heap MiB                    --max-old-space-size for the child processes (default: node's own)
   --node-args=FLAGS             reconcile: more node flags for the children (GC experiments; kept apart in results)
   --profile                     reconcile: CPU-profile each pass to bench/profiles/ (implies --no-save)
   --breakdown                   reconcile: also measure the heap each part of a pass retains
+  --db sqlite|postgres          reconcile: the store's database (default sqlite; postgres: a fresh schema per run in
+                                FERRY_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
   --fast-rows                   reconcile experiment: rows copied into plain objects (saved as reconcile-fast-rows)
+  --devices N                   crash, faults: devices in the organisation, at least (default 10000)
+  --devices N                   import: devices in the CSV file (default 1000000)
+  --kills N                     crash: SIGKILLs of the worker (default 50)
+  --rate R                      faults: share of requests each emulator faults (default 0.2)
   --no-save                     print only; write nothing to bench/results or RESULTS.md
   --date YYYY-MM-DD             the date RESULTS.md records (default: today)`;
 
@@ -63,11 +78,18 @@ async function main(): Promise<void> {
       runs: { type: "string" },
       people: { type: "string" },
       seed: { type: "string" },
+      devices: { type: "string" },
+      kills: { type: "string" },
+      rate: { type: "string" },
+      http: { type: "boolean", default: false },
+      source: { type: "string" },
+      faults: { type: "string" },
       heap: { type: "string" },
       "node-args": { type: "string" },
       profile: { type: "boolean", default: false },
       breakdown: { type: "boolean", default: false },
       "fast-rows": { type: "boolean", default: false },
+      db: { type: "string" },
       "no-save": { type: "boolean", default: false },
       date: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -81,7 +103,7 @@ async function main(): Promise<void> {
   if (positionals.length > 1 || (which !== "all" && !BENCHES.includes(which as BenchName))) {
     throw new Error(`unknown benchmark "${positionals.join(" ")}"\n${USAGE}`);
   }
-  const names: BenchName[] = which === "all" ? [...BENCHES] : [which as BenchName];
+  const names: BenchName[] = which === "all" ? DEFAULT_BENCHES : [which as BenchName];
   const number = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -107,7 +129,7 @@ async function main(): Promise<void> {
 
   for (const name of names) {
     let text: string;
-    let result: ReconcileResult | DemoBenchResult;
+    let result: ReconcileResult | DemoBenchResult | CrashBenchResult | FaultsBenchResult | ImportResult;
     if (name === "reconcile") {
       result = await benchReconcile({
         sizes: parseSizes(values.sizes),
@@ -117,15 +139,48 @@ async function main(): Promise<void> {
         profile: values.profile,
         breakdown: values.breakdown,
         fastRows: values["fast-rows"],
+        db: parseDb(values.db),
       });
       text = formatReconcile(result);
       if (values.profile) text += `\n\n${formatProfiles(result)}`;
+    } else if (name === "import") {
+      result = await benchImport({
+        devices: number("devices", values.devices) ?? 1_000_000,
+        runs: runs ?? 1,
+        ...(heapMiB ? { heapMiB } : {}),
+      });
+      text = formatImport(result);
+    } else if (name === "crash") {
+      result = await benchCrash({
+        devices: number("devices", values.devices) ?? 10_000,
+        kills: number("kills", values.kills) ?? 50,
+        seed: Number(values.seed ?? 1),
+      });
+      text = formatCrash(result);
+    } else if (name === "faults") {
+      const rate = Number(values.rate ?? 0.2);
+      if (!(rate > 0 && rate < 1))
+        throw new Error(`--rate: expected a share between 0 and 1, got "${values.rate}"`);
+      result = await benchFaults({
+        devices: number("devices", values.devices) ?? 10_000,
+        rate,
+        seed: Number(values.seed ?? 1),
+      });
+      text = formatFaults(result);
     } else {
       result = await benchDemo({
         people: number("people", values.people) ?? 2000,
         seed: Number(values.seed ?? 1),
         runs: runs ?? 3,
         ...(heapMiB ? { heapMiB } : {}),
+        ...(values.http
+          ? {
+              http: {
+                source: (values.source ?? "workspace-one") as SourceVendor,
+                faultRate: Number(values.faults ?? 0),
+              },
+            }
+          : {}),
       });
       text = formatDemo(result);
     }
@@ -154,12 +209,29 @@ interface ResultsFile {
   entries: Record<string, Saved<unknown>>;
 }
 
-function entriesOf(saved: Saved<ReconcileResult | DemoBenchResult>): Record<string, Saved<unknown>> {
+function entriesOf(
+  saved: Saved<ReconcileResult | DemoBenchResult | CrashBenchResult | FaultsBenchResult | ImportResult>,
+): Record<string, Saved<unknown>> {
   const { result } = saved;
+  if (result.bench === "import") {
+    const o = result.options;
+    return { [`devices ${o.devices}${o.heapMiB ? ` --heap ${o.heapMiB}` : ""}`]: saved };
+  }
+  if (result.bench === "crash") {
+    const o = result.options;
+    return { [`devices ${o.devices}, kills ${o.kills}, seed ${o.seed}`]: saved };
+  }
+  if (result.bench === "faults") {
+    const o = result.options;
+    return { [`devices ${o.devices}, rate ${o.rate}, seed ${o.seed}`]: saved };
+  }
   if (result.bench === "demo") {
-    return { [`people ${result.options.people}, seed ${result.options.seed}`]: saved };
+    const http = result.options.http;
+    const over = http ? `, http ${http.source}${http.faultRate ? ` faults ${http.faultRate}` : ""}` : "";
+    return { [`people ${result.options.people}, seed ${result.options.seed}${over}`]: saved };
   }
   const heap =
+    (result.options.db === "postgres" ? " --db postgres" : "") +
     (result.options.heapMiB ? ` --heap ${result.options.heapMiB}` : "") +
     (result.options.nodeArgs?.length ? ` --node-args "${result.options.nodeArgs.join(" ")}"` : "");
   return Object.fromEntries(
@@ -232,7 +304,11 @@ function appendResults<T>(name: BenchName, label: string, saved: Saved<T>, text:
   const heap =
     name === "reconcile"
       ? (saved.result as ReconcileResult).options.heapMiB
-      : (saved.result as DemoBenchResult).options.heapMiB;
+      : name === "demo"
+        ? (saved.result as DemoBenchResult).options.heapMiB
+        : name === "import"
+          ? (saved.result as ImportResult).options.heapMiB
+          : undefined;
   const facts = [
     `\`${saved.command}\``,
     `commit ${saved.git.commit}${saved.git.srcModified ? " with uncommitted changes in src/" : ""}`,
@@ -240,11 +316,14 @@ function appendResults<T>(name: BenchName, label: string, saved: Saved<T>, text:
     `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB`,
     `heap limit ${heap ? `${fmtMiB(heap)} (--heap)` : `${fmtMiB(m.defaultHeapLimitMiB)} (node's default)`}`,
     `load average at start ${m.loadAverage.join(" ")}`,
+    ...(name === "reconcile"
+      ? [`store: ${(saved.result as ReconcileResult).options.db === "postgres" ? "PostgreSQL" : "SQLite"}`]
+      : []),
   ];
   const flags = name === "reconcile" ? ((saved.result as ReconcileResult).options.nodeArgs ?? []) : [];
   const experiment = [
     label === "reconcile-fast-rows"
-      ? "**Experiment**: rows copied into plain objects by a Kysely plugin (`--fast-rows`); src/ does not do this."
+      ? "**Experiment**: every result row also copied into a plain object by a Kysely plugin (`--fast-rows`)."
       : "",
     flags.length ? `**Experiment**: children run with \`${flags.join(" ")}\`.` : "",
   ]
