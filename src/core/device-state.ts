@@ -15,11 +15,18 @@ export interface DeviceFacts {
   unenrollRequested: boolean;
   excluded: ExclusionReason | undefined;
   retired: RetirementReason | undefined;
+  /**
+   * The old product still lists the device with Ferry's retire pending, but has not heard
+   * from it for longer than the staleness limit: the device will never pick the command up
+   * (it left the product some other way, or was replaced and lost). The record is a leftover,
+   * gone when the old product is retired; it must not hold the device, and its wave, forever.
+   */
+  sourceLeftover?: boolean;
 }
 
 export function deriveState(f: DeviceFacts): DeviceState {
   if (f.retired) return "retired";
-  const inSource = f.source !== "absent";
+  const inSource = f.source !== "absent" && !(f.sourceLeftover && f.target !== undefined);
   if (inSource && f.target !== undefined) return "in-both";
   if (f.target !== undefined) {
     if (f.target === "compliant") return "compliant";

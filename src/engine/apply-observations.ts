@@ -98,7 +98,7 @@ export function applyObservations(
   applyTarget(ws, obs.target, people, byTargetId, targetIds, trustTarget);
   applyAccess(ws, obs, policy);
   applyExclusions(ws, settings);
-  for (const d of ws.devices.values()) refreshState(ws, d);
+  for (const d of ws.devices.values()) refreshState(ws, d, settings);
 }
 
 /** People and devices whose action finished (done, failed or cancelled) are free for the next decision. */
@@ -343,8 +343,12 @@ function applyExclusions(ws: WorkingSet, settings: EngineSettings): void {
   }
 }
 
-export function refreshState(ws: WorkingSet, d: DeviceRow): void {
+export function refreshState(ws: WorkingSet, d: DeviceRow, settings: Pick<EngineSettings, "staleAfter">): void {
   const facts: DeviceFacts = {
+    sourceLeftover:
+      d.source_presence === "retire-pending" &&
+      d.source_last_seen !== null &&
+      ws.now - d.source_last_seen > settings.staleAfter,
     source: d.source_presence as SourcePresence,
     target: d.target_id ? ((d.target_compliance ?? "unknown") as TargetCompliance) : undefined,
     unenrollRequested: d.unenroll_requested_at !== null,

@@ -22,6 +22,9 @@ describe("device state derivation", () => {
     [{ source: "absent", target: "noncompliant" }, "noncompliant"],
     [{ target: "compliant" }, "in-both"],
     [{ source: "retire-pending", target: "unknown" }, "in-both"],
+    // A retire the device will never pick up (unheard of past the staleness limit): a leftover.
+    [{ source: "retire-pending", target: "compliant", sourceLeftover: true }, "compliant"],
+    [{ source: "retire-pending", sourceLeftover: true }, "unenroll-requested"],
     [{ excluded: "unsupported-os" }, "excluded"],
     [{ excluded: "unsupported-os", source: "absent", target: "compliant" }, "compliant"],
     [{ retired: "lost", target: "compliant" }, "retired"],
