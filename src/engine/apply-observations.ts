@@ -343,7 +343,11 @@ function applyExclusions(ws: WorkingSet, settings: EngineSettings): void {
   }
 }
 
-export function refreshState(ws: WorkingSet, d: DeviceRow, settings: Pick<EngineSettings, "staleAfter">): void {
+export function refreshState(
+  ws: WorkingSet,
+  d: DeviceRow,
+  settings: Pick<EngineSettings, "staleAfter">,
+): void {
   const facts: DeviceFacts = {
     sourceLeftover:
       d.source_presence === "retire-pending" &&
