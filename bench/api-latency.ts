@@ -198,7 +198,10 @@ console.log(
 );
 if (save) {
   mkdirSync(join(BENCH_DIR, "results"), { recursive: true });
-  writeFileSync(join(BENCH_DIR, "results", `api-${engineMode}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    join(BENCH_DIR, "results", `api-${engineMode}${devices === 100_000 ? "" : `-${devices}`}.json`),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   appendFileSync(join(BENCH_DIR, "RESULTS.md"), markdown(result));
 }
 
