@@ -4,8 +4,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { Gateway } from "../engine/manual-access.ts";
+import { GATEWAYS, type Gateway } from "../engine/manual-access.ts";
 import type { Brand, HelpdeskContact } from "../notify/templates/context.ts";
+import {
+  MISSING_MAILER,
+  MISSING_SOURCE_ACCESS,
+  parseVendorConnection,
+  type SourceProduct,
+  type VendorConnection,
+} from "../wiring/installation-ports.ts";
 import { type SmtpConfig, smtpConfigProblems } from "../wiring/mail.ts";
 import { CliError } from "./format.ts";
 
@@ -27,7 +34,22 @@ export interface SimulatedConnection {
   inventoryCsv?: string;
 }
 
-export type Connection = SimulatedConnection;
+/**
+ * A real installation: Microsoft Graph (Intune, Entra ID, mail) and the old product's API,
+ * each configured exactly as `ferry connect --settings` takes it. The secrets are in the
+ * environment variables the configs name (`clientSecretEnv`, `passwordEnv`, …).
+ */
+export interface VendorsConnection {
+  kind: "vendors";
+  graph: { config: Record<string, unknown> };
+  source: { vendor: SourceProduct; config: Record<string, unknown> };
+  /** the old product's CA is a mail gateway with no API: its changes become manual tasks */
+  manualGateway?: Gateway;
+  /** the source inventory comes from this CSV export instead of the product's API */
+  inventoryCsv?: string;
+}
+
+export type Connection = SimulatedConnection | VendorsConnection;
 
 export interface FerryConfig {
   /** SQLite file, relative to the config file */
@@ -56,7 +78,18 @@ export interface MailConfig {
 
 export const DEFAULT_CONFIG_PATH = "ferry.json";
 
-export function loadConfig(path = DEFAULT_CONFIG_PATH): { config: FerryConfig; dir: string; path: string } {
+export interface LoadedConfig {
+  config: FerryConfig;
+  dir: string;
+  path: string;
+  /** `kind: "vendors"`: the connectors' parsed configs, secrets read from the environment */
+  vendors?: VendorConnection;
+}
+
+export function loadConfig(
+  path = DEFAULT_CONFIG_PATH,
+  env: Record<string, string | undefined> = process.env,
+): LoadedConfig {
   const full = resolve(path);
   if (!existsSync(full))
     throw new CliError(`no configuration at ${full}: run \`ferry init\` first (or pass --config)`);
@@ -66,18 +99,35 @@ export function loadConfig(path = DEFAULT_CONFIG_PATH): { config: FerryConfig; d
   } catch (e) {
     throw new CliError(`${full} is not valid JSON: ${(e as Error).message}`);
   }
-  return { config: validate(raw, full), dir: dirname(full), path: full };
+  const { config, vendors } = validate(raw, full, env);
+  return { config, dir: dirname(full), path: full, ...(vendors ? { vendors } : {}) };
 }
 
-function validate(raw: unknown, where: string): FerryConfig {
+function validate(
+  raw: unknown,
+  where: string,
+  env: Record<string, string | undefined>,
+): { config: FerryConfig; vendors: VendorConnection | undefined } {
   const problems: string[] = [];
   const c = raw as Partial<FerryConfig>;
   if (typeof c !== "object" || c === null) throw new CliError(`${where}: expected a JSON object`);
   if (typeof c.database !== "string" || c.database === "") problems.push(`"database" must be a file name`);
-  const conn = c.connection as Partial<SimulatedConnection> | undefined;
-  if (conn?.kind !== "simulated") {
+  const conn = c.connection as Partial<SimulatedConnection> | Partial<VendorsConnection> | undefined;
+  let vendors: VendorConnection | undefined;
+  if (conn?.kind === "vendors") {
+    const v = c.connection as Partial<VendorsConnection>;
+    const breakGlass = Array.isArray(c.breakGlass) ? c.breakGlass.filter((u) => typeof u === "string") : [];
+    const parsed = parseVendorConnection(v, env, breakGlass);
+    problems.push(...parsed.problems);
+    vendors = parsed.connection;
+    const graph = v.graph?.config as { mailSender?: unknown; legacy?: unknown } | undefined;
+    if (parsed.connection && c.smtp === undefined && graph?.mailSender === undefined)
+      problems.push(MISSING_MAILER);
+    if (parsed.connection && graph?.legacy === undefined && v.manualGateway === undefined)
+      problems.push(MISSING_SOURCE_ACCESS);
+  } else if (conn?.kind !== "simulated") {
     problems.push(
-      `"connection.kind" must be "simulated" (vendor connectors arrive with the connectors work)`,
+      `"connection.kind" must be "simulated" (a rehearsal) or "vendors" (your real systems; see \`ferry init --vendors\`)`,
     );
   } else {
     if (!Number.isInteger(conn.seed)) problems.push(`"connection.seed" must be a whole number`);
@@ -86,6 +136,9 @@ function validate(raw: unknown, where: string): FerryConfig {
     if (typeof conn.start !== "string" || Number.isNaN(Date.parse(conn.start)))
       problems.push(`"connection.start" must be an ISO-8601 time`);
   }
+  const gateway = (conn as { manualGateway?: unknown } | undefined)?.manualGateway;
+  if (gateway !== undefined && !(typeof gateway === "string" && gateway in GATEWAYS))
+    problems.push(`"connection.manualGateway" must be one of ${Object.keys(GATEWAYS).join(", ")}`);
   for (const key of ["breakGlass", "vips"] as const) {
     if (c[key] !== undefined && !(Array.isArray(c[key]) && c[key].every((v) => typeof v === "string"))) {
       problems.push(`"${key}" must be a list of UPNs`);
@@ -96,7 +149,7 @@ function validate(raw: unknown, where: string): FerryConfig {
   const config = { breakGlass: [], vips: [], domainMap: {}, ...c } as FerryConfig;
   // phone and hours may be left out of the file; the templates print them as given
   if (config.mail) config.mail.helpdesk = { ...({ phone: "", hours: "" } as const), ...config.mail.helpdesk };
-  return config;
+  return { config, vendors };
 }
 
 /** `smtp` and `mail` go together: mail needs a server, and links need an address. */

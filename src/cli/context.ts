@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CsvInventory } from "../connectors/csv/inventory.ts";
 import type { Ports } from "../core/ports/index.ts";
-import { systemClock } from "../core/time.ts";
+import { type Clock, systemClock } from "../core/time.ts";
 import { Engine } from "../engine/engine.ts";
 import { ManualSourceAccess } from "../engine/manual-access.ts";
 import { ManualOffboarding } from "../engine/manual-offboarding.ts";
@@ -12,6 +12,7 @@ import { Worker } from "../engine/worker.ts";
 import { createPortalLink, DEFAULT_PORTAL_LINK_TTL } from "../server/portal-links.ts";
 import { loadSecrets } from "../server/secrets.ts";
 import { openStore, type Store } from "../store/open.ts";
+import { installationPorts, type VendorConnection } from "../wiring/installation-ports.ts";
 import { buildOutboxMailer, type OutboxMail, smtpOptionsFromConfig } from "../wiring/mail.ts";
 import { type FerryConfig, loadConfig } from "./config.ts";
 import { CliError } from "./format.ts";
@@ -24,41 +25,52 @@ export interface Context {
   ports: Ports;
   engine: Engine;
   worker: Worker;
+  /** the simulated clock in a rehearsal; the system clock against real systems */
   now(): number;
-  /** the simulated organisation: its clock only moves when `ferry run` moves it */
-  simulation: SimulatedConnectionHandle;
+  /**
+   * The simulated organisation of a rehearsal (`connection.kind: "simulated"`): its clock only
+   * moves when `ferry run` moves it. Undefined against real systems (`kind: "vendors"`).
+   */
+  simulation: SimulatedConnectionHandle | undefined;
   /**
    * E-mail through the SQL outbox to the configured SMTP server (`smtp` + `mail` in
-   * ferry.json); undefined otherwise, and the simulated organisation's mailboxes get the mail.
-   * Call `deliver()` after each drain.
+   * ferry.json); undefined otherwise, and the simulated organisation's mailboxes (or Graph's
+   * sendMail, against real systems) get the mail. Call `deliver()` after each drain.
    */
   mail: OutboxMail | undefined;
   /**
    * Switches the simulated old product off once, when the store says it was retired (the
-   * server records that; the simulated organisation lives in the engine's process).
+   * server records that; the simulated organisation lives in the engine's process). Nothing
+   * to do against real systems: the administrator switches the product off.
    */
   syncSourceRetirement(): Promise<void>;
+  /** When the migration started: the rehearsal's simulated start, or the first audit entry. */
+  migrationStart(): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function openContext(configPath: string | undefined): Promise<Context> {
-  const { config, dir, path } = loadConfig(configPath);
+  const { config, dir, path, vendors } = loadConfig(configPath);
   const store = await openStore(databaseLocation(config.database, dir));
   const journal = resolve(dir, `${config.database}.simulation.jsonl`);
-  const simulation = await SimulatedConnectionHandle.open(config.connection, journal);
+  let simulation: SimulatedConnectionHandle | undefined;
   let mail: OutboxMail | undefined;
+  let ports: Ports;
   try {
-    mail = config.smtp ? outboxMail(config, dir, store, simulation) : undefined;
+    const conn = config.connection;
+    simulation = conn.kind === "simulated" ? await SimulatedConnectionHandle.open(conn, journal) : undefined;
+    const clock = simulation ? simulation.world.clock : systemClock;
+    mail = config.smtp ? outboxMail(config, dir, store, clock) : undefined;
+    ports = simulation
+      ? { ...simulatedPorts(config, dir, store, simulation), ...(mail ? { mailer: mail.mailer } : {}) }
+      : realPorts(config, dir, path, store, vendors, mail);
   } catch (error) {
+    mail?.close();
     await store.close();
     throw error;
   }
-  const ports = {
-    ...connectionPorts(config, dir, store, simulation),
-    ...(mail ? { mailer: mail.mailer } : {}),
-  };
   const engine = new Engine(store, ports);
-  let sourceDecommissioned = journalHasDecommission(journal);
+  let sourceDecommissioned = simulation === undefined || journalHasDecommission(journal);
   return {
     config,
     configPath: path,
@@ -68,11 +80,17 @@ export async function openContext(configPath: string | undefined): Promise<Conte
     worker: new Worker(store, ports, engine.settings),
     simulation,
     mail,
-    now: () => simulation.world.clock.now(),
+    now: () => ports.clock.now(),
     async syncSourceRetirement() {
       if (sourceDecommissioned || !(await getMeta(store.db, "sourceRetired"))) return;
-      simulation.decommissionSource();
+      simulation?.decommissionSource();
       sourceDecommissioned = true;
+    },
+    async migrationStart() {
+      const conn = config.connection;
+      if (conn.kind === "simulated") return Date.parse(conn.start);
+      const first = await store.db.selectFrom("audit").select("at").orderBy("id").limit(1).executeTakeFirst();
+      return first ? Number(first.at) : ports.clock.now();
     },
     close: async () => {
       mail?.close();
@@ -90,7 +108,7 @@ function journalHasDecommission(journal: string): boolean {
  * are signed with the server's key (FERRY_SECRET_KEY or ferry.key beside the configuration,
  * as `ferry serve` reads it) and with real time, since the server checks them against it.
  */
-function outboxMail(config: FerryConfig, dir: string, store: Store, simulation: SimulatedConnectionHandle) {
+function outboxMail(config: FerryConfig, dir: string, store: Store, clock: Clock) {
   const mail = config.mail;
   if (!config.smtp || !mail) throw new CliError(`"smtp" needs a "mail" section`);
   const { secrets } = loadSecrets({ env: process.env, keyFile: resolve(dir, "ferry.key") });
@@ -103,7 +121,7 @@ function outboxMail(config: FerryConfig, dir: string, store: Store, simulation: 
   }
   return buildOutboxMailer({
     db: store.db,
-    clock: simulation.world.clock,
+    clock,
     smtp,
     portalLink: (personId) =>
       `${base}/portal#${createPortalLink(personId, systemClock.now(), DEFAULT_PORTAL_LINK_TTL, secrets)}`,
@@ -114,11 +132,11 @@ function outboxMail(config: FerryConfig, dir: string, store: Store, simulation: 
 }
 
 /**
- * The ports of this installation: the simulated organisation's, with the old product's CA
- * as manual tasks when its gateway has no API, and the inventory from a CSV export when the
+ * The ports of a rehearsal: the simulated organisation's, with the old product's CA as
+ * manual tasks when its gateway has no API, and the inventory from a CSV export when the
  * product can only export.
  */
-function connectionPorts(
+function simulatedPorts(
   config: FerryConfig,
   dir: string,
   store: Store,
@@ -139,6 +157,30 @@ function connectionPorts(
         }
       : {}),
   };
+}
+
+/** The ports of a real installation (`kind: "vendors"`), on the system clock. */
+function realPorts(
+  config: FerryConfig,
+  dir: string,
+  configPath: string,
+  store: Store,
+  vendors: VendorConnection | undefined,
+  mail: OutboxMail | undefined,
+): Ports {
+  const conn = config.connection;
+  if (conn.kind !== "vendors" || !vendors) throw new CliError("the vendors connection did not parse");
+  try {
+    return installationPorts(vendors, {
+      db: store.db,
+      breakGlassUpns: config.breakGlass,
+      ...(mail ? { mailer: mail.mailer } : {}),
+      ...(conn.manualGateway ? { manualGateway: conn.manualGateway } : {}),
+      ...(conn.inventoryCsv ? { inventory: new CsvInventory(resolve(dir, conn.inventoryCsv)) } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`${configPath}: ${(error as Error).message}`);
+  }
 }
 
 /** Runs a command body with an opened context and always closes it. */

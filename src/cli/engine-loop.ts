@@ -41,7 +41,8 @@ export function loopParts(ctx: Context): LoopParts {
     worker: ctx.worker,
     clock: ctx.ports.clock,
     mail: ctx.mail,
-    advance: (ms) => ctx.simulation.advanceTo(ctx.now() + ms),
+    // Real systems keep their own time: nothing to move.
+    advance: (ms) => ctx.simulation?.advanceTo(ctx.now() + ms),
     beforePass: () => ctx.syncSourceRetirement(),
   };
 }

@@ -77,7 +77,8 @@ export class SimulatedConnectionHandle {
     if (task.kind === "source-retire") await sourceOffboarding.retire(people[0]!);
     else if (task.kind === "source-exclude") await sourceAccess.exclude(people);
     else if (task.kind === "source-include") await sourceAccess.include(people);
-    else await sourceAccess.disablePolicy();
+    else if (task.kind === "source-disable") await sourceAccess.disablePolicy();
+    // Other kinds (an Apple Business Manager reassignment) have nothing simulated to change.
   }
 
   decommissionSource(): void {

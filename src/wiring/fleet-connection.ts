@@ -5,9 +5,8 @@
  * `fleetConnectorPorts`. Mail goes through Graph's sendMail, so an e-mail crosses the process
  * boundary and lands in the world's mailbox where the parent can count it.
  */
-import { graphPorts } from "../connectors/graph/index.ts";
 import { type Sleep, seededRandom } from "../connectors/http/index.ts";
-import { parseWorkspaceOneConfig, workspaceOnePorts } from "../connectors/workspace-one/index.ts";
+import { parseWorkspaceOneConfig } from "../connectors/workspace-one/index.ts";
 import type { Ports } from "../core/ports/index.ts";
 import type { Clock } from "../core/time.ts";
 import { startGraphEmulator } from "../emulators/graph/index.ts";
@@ -17,6 +16,7 @@ import {
   workspaceOneConnectorSettings,
 } from "../emulators/workspace-one/index.ts";
 import type { SimulatedOrganisation } from "../world/world.ts";
+import { connectorPorts } from "./installation-ports.ts";
 
 export interface FleetConnection {
   graph: {
@@ -117,29 +117,34 @@ export function fleetConnectorPorts(
   connection: FleetConnection,
   deps: { clock: Clock; sleep: Sleep; seed: number },
 ): Omit<Ports, "appleAssignment" | "clock"> {
-  const random = (label: number) => seededRandom(deps.seed * 1000 + label);
   const timeout = connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs };
-  const graph = graphPorts(connection.graph, {
-    clock: deps.clock,
-    sleep: deps.sleep,
-    random: random(2),
-    ...timeout,
-  });
-  const ws1 = workspaceOnePorts(parseWorkspaceOneConfig({ ...connection.workspaceOne.config, ...timeout }), {
-    clock: deps.clock,
-    sleep: deps.sleep,
-    random: random(4),
-    env: connection.workspaceOne.env,
-  });
-  if (!graph.mailer || !graph.sourceAccess)
+  // The same assembly as a real installation's (installation-ports.ts), with the seeded
+  // jitter the resilience suites compare runs by.
+  const c = connectorPorts(
+    {
+      graph: connection.graph,
+      source: {
+        vendor: "workspace-one",
+        config: parseWorkspaceOneConfig({ ...connection.workspaceOne.config, ...timeout }),
+      },
+      env: connection.workspaceOne.env,
+    },
+    {
+      clock: deps.clock,
+      sleep: deps.sleep,
+      random: (label) => seededRandom(deps.seed * 1000 + label),
+      ...timeout,
+    },
+  );
+  if (!c.graph.mailer || !c.graph.sourceAccess)
     throw new Error("the Graph connector needs a mail sender and the legacy CA group");
   return {
-    targetInventory: graph.targetInventory,
-    targetAccess: graph.targetAccess,
-    directory: graph.directory,
-    mailer: graph.mailer,
-    sourceAccess: graph.sourceAccess,
-    sourceInventory: ws1.sourceInventory,
-    sourceOffboarding: ws1.sourceOffboarding,
+    targetInventory: c.graph.targetInventory,
+    targetAccess: c.graph.targetAccess,
+    directory: c.graph.directory,
+    mailer: c.graph.mailer,
+    sourceAccess: c.graph.sourceAccess,
+    sourceInventory: c.sourceInventory,
+    sourceOffboarding: c.sourceOffboarding,
   };
 }

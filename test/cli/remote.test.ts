@@ -117,8 +117,8 @@ describe("ferry --server: the CLI through the HTTP API", () => {
       engine: ctx.engine,
       worker: ctx.worker,
       scryptLog2N: 10,
-      retireSource: async () => ctx.simulation.decommissionSource(),
-      carryOutTask: (task) => ctx.simulation.carryOut(task),
+      retireSource: async () => ctx.simulation?.decommissionSource(),
+      carryOutTask: async (task) => ctx.simulation?.carryOut(task),
     });
     await app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

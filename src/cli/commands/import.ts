@@ -35,8 +35,9 @@ export function registerImport(program: Command): void {
           engine = new Engine(ctx.store, { ...ctx.ports, sourceInventory: inventory }, ctx.engine.settings);
         }
         const people = await importPeople(ctx.store.db, ctx.ports.directory, ctx.now(), {
-          breakGlassUpns: [...ctx.config.breakGlass, ...ctx.simulation.world.breakGlassUpns],
-          vipUpns: [...ctx.config.vips, ...ctx.simulation.world.vipUpns],
+          // Real systems have no list of their own: ferry.json's are all there is.
+          breakGlassUpns: [...ctx.config.breakGlass, ...(ctx.simulation?.world.breakGlassUpns ?? [])],
+          vipUpns: [...ctx.config.vips, ...(ctx.simulation?.world.vipUpns ?? [])],
           domainMap: ctx.config.domainMap,
         });
         const pass = await engine.reconcile();

@@ -16,7 +16,7 @@ export function registerReport(program: Command): void {
     .option("--out <file>", "also write the JSON report to a file (the retirement checklist asks for one)")
     .action(async (opts: { json?: boolean; out?: string }, cmd: Command) => {
       await withContext(cmd.optsWithGlobals().config, async (ctx) => {
-        const report = await buildReport(ctx.store.db, ctx.now(), Date.parse(ctx.config.connection.start));
+        const report = await buildReport(ctx.store.db, ctx.now(), await ctx.migrationStart());
         report.invariantViolations = (await checkStore(ctx.store.db)).length;
         if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${renderReport(report)}\n`);

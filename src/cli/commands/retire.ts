@@ -44,7 +44,8 @@ async function localRetire(
   const items = await retirementChecklist(db);
   const allDone = items.every((i) => i.done);
   if (allDone && !(await getMeta(db, "sourceRetired"))) {
-    ctx.simulation.decommissionSource();
+    // Against real systems this only records it: the administrator switches the product off.
+    ctx.simulation?.decommissionSource();
     await setMeta(db, "sourceRetired", { at: now });
     await ctx.engine.reconcile();
   }

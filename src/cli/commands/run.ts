@@ -50,6 +50,16 @@ export function registerRun(program: Command): void {
       if (opts.watch && (opts.once || cmd.getOptionValueSource("for") === "cli"))
         throw new CliError("--watch runs until stopped: leave out --once and --for");
       await withContext(cmd.optsWithGlobals().config, async (ctx) => {
+        const simulation = ctx.simulation;
+        // --for and --advance move simulated time; real systems only have real time.
+        if (!simulation && !opts.watch && !opts.once)
+          throw new CliError(
+            `${cmd.getOptionValueSource("for") === "cli" ? "--for moves simulated time" : "without --once, `ferry run` moves simulated time"}, and this installation works on real systems: use --once for one pass, or --watch to keep running`,
+          );
+        if (!simulation && opts.advance !== undefined)
+          throw new CliError(
+            "--advance moves simulated time, and this installation works on real systems: leave it out",
+          );
         if (opts.watch) {
           await watch(loopParts(ctx), {
             interval: opts.interval,
@@ -69,8 +79,8 @@ export function registerRun(program: Command): void {
           await ctx.worker.drain();
           await ctx.mail?.deliver();
           passes++;
-          if (ctx.now() >= end) break;
-          ctx.simulation.advanceTo(Math.min(end, ctx.now() + opts.tick));
+          if (ctx.now() >= end || !simulation) break;
+          simulation.advanceTo(Math.min(end, ctx.now() + opts.tick));
           if (!opts.json && process.stderr.isTTY)
             process.stderr.write(
               `\r${isoDay(ctx.now())}  passes ${passes}  actions ${ctx.worker.stats.executed}`,

@@ -1,6 +1,7 @@
 /** `ferry tasks`: steps no vendor API can do, with their console steps, confirmed by a person. */
 import type { Command } from "commander";
 import { confirmTask } from "../../engine/manual-access.ts";
+import { APPLE_REASSIGN_KIND } from "../../engine/manual-apple.ts";
 import { type Context, withContext } from "../context.ts";
 import { CliError, isoDay } from "../format.ts";
 import { apiOf } from "../remote.ts";
@@ -40,9 +41,13 @@ async function localConfirm(ctx: Context, taskId: number, by: string): Promise<v
   if (!task) throw new CliError(`no manual task ${taskId} (see \`ferry tasks\`)`);
   if (task.confirmed_at !== null)
     throw new CliError(`task ${taskId} was already confirmed by ${task.confirmed_by}`);
-  await ctx.simulation.carryOut(task);
+  // In a rehearsal the simulated console work is done too; against real systems a person did it.
+  await ctx.simulation?.carryOut(task);
   await confirmTask(ctx.store.db, taskId, by, ctx.now());
 }
+
+/** Kinds whose subjects are devices (a source id, an Apple serial), not people. */
+const DEVICE_KINDS = new Set(["source-retire", APPLE_REASSIGN_KIND]);
 
 function printTasks(tasks: TaskResult[], json: boolean | undefined): void {
   if (json) {
@@ -57,7 +62,7 @@ function printTasks(tasks: TaskResult[], json: boolean | undefined): void {
         `#${t.id}  ${t.title}  (${isoDay(t.created_at)})${t.confirmed_at ? `  ✓ ${t.confirmed_by}` : ""}`,
         ...t.steps.map((s, i) => `    ${i + 1}. ${s}`),
         people.length
-          ? `    people: ${people.slice(0, 10).join(", ")}${people.length > 10 ? ` … +${people.length - 10}` : ""}`
+          ? `    ${DEVICE_KINDS.has(t.kind) ? "devices" : "people"}: ${people.slice(0, 10).join(", ")}${people.length > 10 ? ` … +${people.length - 10}` : ""}`
           : "",
         "",
       ]

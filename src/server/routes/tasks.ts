@@ -16,8 +16,12 @@ import { errors, Iso, IsoOrNull, iso, isoOrNull, StrOrNull } from "../schemas.ts
 const Task = Type.Object({
   id: Type.Integer(),
   key: Type.String(),
-  kind: Type.String({ description: "source-exclude | source-include | source-disable | source-retire" }),
-  subjects: Type.Array(Type.String(), { description: "the people (UPNs) or device the task is about" }),
+  kind: Type.String({
+    description: "source-exclude | source-include | source-disable | source-retire | apple-reassign",
+  }),
+  subjects: Type.Array(Type.String(), {
+    description: "the people (UPNs), or the device (source id, Apple serial), the task is about",
+  }),
   title: Type.String(),
   steps: Type.Array(Type.String(), { description: "what to do in the vendor's console, in order" }),
   createdAt: Iso,
