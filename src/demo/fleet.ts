@@ -22,7 +22,6 @@ import { fork } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "../connectors/http/index.ts";
-import { defaultCapacity, defaultPlanOptions, type PlanPerson, planWaves } from "../core/planner.ts";
 import { HOUR } from "../core/time.ts";
 import type { FaultOptions } from "../emulators/kit/index.ts";
 import { checkStore } from "../engine/checker.ts";
@@ -30,15 +29,13 @@ import { setMeta } from "../engine/meta.ts";
 import { importPeople } from "../engine/people-import.ts";
 import { buildReport, type Report } from "../engine/report.ts";
 import { MANUAL_ITEMS } from "../engine/retirement.ts";
-import { savePlan, startWave } from "../engine/waves.ts";
 import { openPostgresStore, type Store } from "../store/open.ts";
 import { type FleetEmulators, startFleetEmulators } from "../wiring/fleet-connection.ts";
 import type { ChildMessage, ParentMessage, WorkerInit } from "../wiring/worker-process.ts";
 import { GroundTruthChecker } from "../world/ground-truth.ts";
 import { SimulatedOrganisation, type WorldTruth } from "../world/world.ts";
 // The demo's start and plan settings, so that a fleet run is comparable with `runDemo`.
-import { DEMO_START } from "./run.ts";
-import { DEMO_PILOT_MODE, DEMO_WAVE_SETTINGS } from "./settings.ts";
+import { DEMO_START, planAndApprove } from "./run.ts";
 
 export type KillTrigger =
   /** after the n-th response the emulators send (counted from the tick's (re)start) */
@@ -409,7 +406,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       await startSlot(slot);
     }
     await runTick(); // the first pass: inventories and readiness
-    await planAndApprove(store, world.clock.now());
+    await planAndApprove(store, world.clock.now(), "fleet-admin");
 
     let phase: FleetProgress["phase"] = "migrating";
     let next = world.clock.now();
@@ -642,29 +639,4 @@ function parseExecLog(path: string): { byAction: Map<number, string[]>; overlaps
     }
   }
   return { byAction, overlaps };
-}
-
-/** The demo's plan, approved and started at once (as `runDemo` does). */
-async function planAndApprove(store: Store, now: number): Promise<void> {
-  const people = await store.db.selectFrom("people").selectAll().execute();
-  const devices = await store.db.selectFrom("devices").select(["person_id", "path"]).execute();
-  const movable = new Map<string, number>();
-  for (const d of devices) {
-    if (!d.person_id || d.path === "unsupported-os" || d.path === "no-owner") continue;
-    movable.set(d.person_id, (movable.get(d.person_id) ?? 0) + 1);
-  }
-  const planPeople: PlanPerson[] = people.map((p) => ({
-    id: p.id,
-    department: p.department,
-    location: p.location,
-    vip: p.vip === 1,
-    breakGlass: p.break_glass === 1,
-    devices: movable.get(p.id) ?? 0,
-  }));
-  const plan = planWaves(planPeople, defaultPlanOptions(now, DEMO_WAVE_SETTINGS, defaultCapacity()));
-  const waves = plan.waves.map((w) =>
-    w.pilot ? { ...w, settings: { ...w.settings, caMode: DEMO_PILOT_MODE } } : w,
-  );
-  await savePlan(store.db, waves, now, "fleet-admin");
-  for (const w of waves) await startWave(store.db, `w${w.ordinal}`, now, "fleet-admin");
 }

@@ -254,7 +254,8 @@ function graphClientCounts(emulated: EmulatedOrganisation): DemoResult["graphCli
   return { requests, retries, throttled, budgetWaits, budgetWaitMs };
 }
 
-async function planAndApprove(store: Store, now: number): Promise<void> {
+/** The demo's plan (pilot in its own CA mode), approved and every wave started at once, by `actor`. */
+export async function planAndApprove(store: Store, now: number, actor = "demo-admin"): Promise<void> {
   const people = await store.db.selectFrom("people").selectAll().execute();
   const devices = await store.db.selectFrom("devices").select(["person_id", "path"]).execute();
   const movable = new Map<string, number>();
@@ -274,8 +275,8 @@ async function planAndApprove(store: Store, now: number): Promise<void> {
   const waves = plan.waves.map((w) =>
     w.pilot ? { ...w, settings: { ...w.settings, caMode: DEMO_PILOT_MODE } } : w,
   );
-  await savePlan(store.db, waves, now, "demo-admin");
-  for (const w of waves) await startWave(store.db, `w${w.ordinal}`, now, "demo-admin");
+  await savePlan(store.db, waves, now, actor);
+  for (const w of waves) await startWave(store.db, `w${w.ordinal}`, now, actor);
 }
 
 function snapshot(ws: WorkingSet | undefined, now: number, phase: DemoProgress["phase"]): DemoProgress {
