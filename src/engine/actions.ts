@@ -37,17 +37,7 @@ export interface NewAction<K extends ActionKind = ActionKind> {
 export async function enqueue(trx: Transaction<Database>, action: NewAction, now: number): Promise<number> {
   const inserted = await trx
     .insertInto("actions")
-    .values({
-      key: action.key,
-      kind: action.kind,
-      wave_id: action.waveId,
-      payload: JSON.stringify(action.payload),
-      status: "pending",
-      attempts: 0,
-      not_before: action.notBefore,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(actionRow(action, now))
     .onConflict((oc) => oc.column("key").doNothing())
     .returning("id")
     .executeTakeFirst();
@@ -58,6 +48,21 @@ export async function enqueue(trx: Transaction<Database>, action: NewAction, now
     .where("key", "=", action.key)
     .executeTakeFirstOrThrow();
   return existing.id;
+}
+
+/** The row a new action starts as: pending, never tried. */
+function actionRow(action: NewAction, now: number) {
+  return {
+    key: action.key,
+    kind: action.kind,
+    wave_id: action.waveId,
+    payload: JSON.stringify(action.payload),
+    status: "pending" as const,
+    attempts: 0,
+    not_before: action.notBefore,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** Rows per multi-row INSERT: 9 values a row, well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -87,19 +92,7 @@ export async function enqueueMany(
     const chunk = fresh.slice(i, i + ACTIONS_PER_STATEMENT);
     const inserted = await trx
       .insertInto("actions")
-      .values(
-        chunk.map((action) => ({
-          key: action.key,
-          kind: action.kind,
-          wave_id: action.waveId,
-          payload: JSON.stringify(action.payload),
-          status: "pending",
-          attempts: 0,
-          not_before: action.notBefore,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
+      .values(chunk.map((action) => actionRow(action, now)))
       .onConflict((oc) => oc.column("key").doNothing())
       .returning(["id", "key"])
       .execute();
