@@ -70,6 +70,12 @@ export interface FleetOptions {
   /** simulated time between ticks (default 12 h, as the demo) */
   tick?: number;
   maxDays?: number;
+  /**
+   * Keep ticking after the campaign is done, to this simulated day (from the start): two runs
+   * whose campaigns ended a tick apart are then compared at the same instant, after the same
+   * stretch of the world's own life (late fixes, replacements of lost devices).
+   */
+  untilDay?: number;
   /** kills, in order; each lands in the first tick (from its own) in which its trigger fires */
   kills?: readonly KillPoint[];
   /** start a new worker in place of a killed one (default true) */
@@ -125,6 +131,8 @@ export interface FleetResult {
   /** kills planned that never found a moment to land (the run ended first) */
   killsNotLanded: number;
   ticks: number;
+  /** the ticks until the campaign was done (all of them if it never was) */
+  campaignTicks: number;
   /** requests each emulator received (retries included), faulted and throttled */
   requests: Record<string, { requests: number; faulted: number; throttled: number }>;
   /** injected faults by kind, both emulators together */
@@ -160,7 +168,7 @@ interface Slot {
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const wallStart = performance.now();
   const tickLength = options.tick ?? 12 * HOUR;
-  const end = DEMO_START + (options.maxDays ?? 365) * 24 * HOUR;
+  const end = DEMO_START + (options.untilDay ?? options.maxDays ?? 365) * 24 * HOUR;
   const restart = options.restart ?? true;
   const checker = new GroundTruthChecker();
   const world = new SimulatedOrganisation({
@@ -409,6 +417,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     await planAndApprove(store, world.clock.now(), "fleet-admin");
 
     let phase: FleetProgress["phase"] = "migrating";
+    let campaignTicks: number | undefined;
     let next = world.clock.now();
     while (world.clock.now() < end) {
       next += tickLength;
@@ -442,7 +451,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         await setMeta(store.db, "sourceRetired", { at: now });
         await runTick(); // observe the product gone
         phase = "done";
-        break;
+        campaignTicks = tick;
+        if (options.untilDay === undefined) break;
       }
     }
 
@@ -485,6 +495,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       kills,
       killsNotLanded: plan.length,
       ticks: tick,
+      campaignTicks: campaignTicks ?? tick,
       requests: Object.fromEntries(
         Object.entries(emulators.stats).map(([name, s]) => [
           name,

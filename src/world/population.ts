@@ -9,11 +9,10 @@
 import type { Millis } from "../core/time.ts";
 import { canEnrollFirst, DEVICE_TIMING, REACTION } from "./behaviour.ts";
 import type { WorldDelays } from "./options.ts";
-import { Rng } from "./rng.ts";
 import type { DeviceFactory } from "./scenario.ts";
 import type { Simulation } from "./simulation.ts";
 import type { SourceSystem } from "./source-system.ts";
-import { type DeviceState, newDeviceState, type PersonState, type Slot } from "./state.ts";
+import { type DeviceState, type DrawPurpose, newDeviceState, type PersonState, type Slot } from "./state.ts";
 import type { TargetSystem } from "./target-system.ts";
 
 /** E-mail templates the simulated people react to. Any other template is read and ignored. */
@@ -88,7 +87,7 @@ export class Population {
     if (d.source !== "enrolled") return; // already pending or gone: nothing more to do
     this.#source.markRetirePending(d);
     if (d.lostAt !== undefined) return; // never checks in: pending for ever
-    this.#sim.after(d.rng.lognormal(this.#delays.retireCheckInMedian, 0.6), () => {
+    this.#sim.after(d.random.for("retire").lognormal(this.#delays.retireCheckInMedian, 0.6), () => {
       if (d.source !== "retire-pending" || d.lostAt !== undefined) return;
       this.#source.remove(d);
       const p = d.person;
@@ -109,7 +108,11 @@ export class Population {
     const now = this.#sim.now();
     switch (p.s.behaviour.profile) {
       case "prompt":
-        this.#plan(d, "apple-accept", Math.min(deadline, now + d.rng.uniform(0, REACTION.appleAcceptPrompt)));
+        this.#plan(
+          d,
+          "apple-accept",
+          Math.min(deadline, now + d.random.for("apple").uniform(0, REACTION.appleAcceptPrompt)),
+        );
         break;
       case "slow":
         this.#plan(d, "apple-accept", now + (deadline - now) / 2);
@@ -239,11 +242,12 @@ export class Population {
   }
 
   /** When the owner gets round to something that takes them about `median`: later if they are away. */
-  #personTime(d: DeviceState, median: Millis, spread: number): Millis {
-    const t = this.#sim.now() + d.rng.lognormal(median, spread);
+  #personTime(d: DeviceState, median: Millis, spread: number, purpose: DrawPurpose = "reaction"): Millis {
+    const rng = d.random.for(purpose);
+    const t = this.#sim.now() + rng.lognormal(median, spread);
     const leave = d.person?.s.behaviour.leave;
     if (leave && t >= leave.from && t < leave.to) {
-      return leave.to + d.rng.lognormal(REACTION.catchUp.median, REACTION.catchUp.spread);
+      return leave.to + rng.lognormal(REACTION.catchUp.median, REACTION.catchUp.spread);
     }
     return t;
   }
@@ -271,14 +275,19 @@ export class Population {
         }
         break;
       case "enroll":
-        this.#startEnrollment(d, d.rng.uniform(this.#delays.enrollmentMin, this.#delays.enrollmentMax));
+        this.#startEnrollment(
+          d,
+          d.random.for("enrollment").uniform(this.#delays.enrollmentMin, this.#delays.enrollmentMax),
+        );
         break;
       case "reset":
         // The reset ends the old management at once; zero-touch / ADE enrolls the device in Intune.
         this.#source.remove(d);
         this.#startEnrollment(
           d,
-          d.rng.uniform(DEVICE_TIMING.afterResetEnrollMin, DEVICE_TIMING.afterResetEnrollMax),
+          d.random
+            .for("enrollment")
+            .uniform(DEVICE_TIMING.afterResetEnrollMin, DEVICE_TIMING.afterResetEnrollMax),
         );
         break;
       case "apple-accept":
@@ -304,16 +313,16 @@ export class Population {
     if (d.lostAt !== undefined || d.target) return;
     this.#target.addRecord(d);
     const { complianceEvaluationMin: min, complianceEvaluationMax: max } = this.#delays;
-    this.#sim.after(d.rng.uniform(min, max), () => this.#evaluate(d));
+    this.#sim.after(d.random.for("evaluation").uniform(min, max), () => this.#evaluate(d));
     this.#checkBlocked(d.person);
   }
 
   #evaluate(d: DeviceState): void {
     if (!d.target || d.lostAt !== undefined) return; // a silent device is never evaluated
-    const compliant = d.rng.bernoulli(this.#delays.compliantShare);
+    const compliant = d.random.for("evaluation").bernoulli(this.#delays.compliantShare);
     this.#target.setCompliance(d, compliant ? "compliant" : "noncompliant");
     if (!compliant && this.#canAct(d))
-      this.#plan(d, "fix", this.#personTime(d, REACTION.fix.median, REACTION.fix.spread));
+      this.#plan(d, "fix", this.#personTime(d, REACTION.fix.median, REACTION.fix.spread, "fix"));
     this.#checkBlocked(d.person);
   }
 
@@ -324,7 +333,9 @@ export class Population {
       this.#recordAppears(d);
       return;
     }
-    const skew = d.rng.uniform(-DEVICE_TIMING.appleMigrationSkew, DEVICE_TIMING.appleMigrationSkew);
+    const skew = d.random
+      .for("apple")
+      .uniform(-DEVICE_TIMING.appleMigrationSkew, DEVICE_TIMING.appleMigrationSkew);
     if (skew < 0) {
       this.#recordAppears(d);
       this.#sim.after(-skew, () => this.#source.remove(d));
@@ -344,8 +355,8 @@ export class Population {
     this.#checkBlocked(p);
     if (!p) return;
     this.#sim.after(replacementAfter, () => {
-      const spec = this.#factory.replacementFor(d.s, d.rng);
-      const replacement = newDeviceState(spec, p, new Rng(this.#seed, "device", spec.index));
+      const spec = this.#factory.replacementFor(d.s, d.random.for("replacement"));
+      const replacement = newDeviceState(spec, p, this.#seed);
       p.devices.push(replacement);
       this.devices.push(replacement);
       this.#recordAppears(replacement);

@@ -55,7 +55,11 @@ export class TargetSystem implements TargetAccessControl {
   /** A new managed-device record, with a new id and compliance not yet evaluated. */
   addRecord(d: DeviceState): void {
     if (d.target) return;
-    d.target = { targetId: d.rng.guid(), compliance: "unknown", enrolledAt: this.#sim.now() };
+    d.target = {
+      targetId: d.random.for("identity").guid(),
+      compliance: "unknown",
+      enrolledAt: this.#sim.now(),
+    };
     this.#records.set(d.target.targetId, d);
     this.#log.enrollment(this.#sim.now(), "target", d.s.worldId, d.s.ownerUpn, true);
   }

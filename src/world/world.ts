@@ -17,7 +17,6 @@ import {
   type WorldOptions,
 } from "./options.ts";
 import { Population } from "./population.ts";
-import { Rng } from "./rng.ts";
 import { DeviceFactory, generateScenario, type Scenario } from "./scenario.ts";
 import { Simulation } from "./simulation.ts";
 import { SourceSystem } from "./source-system.ts";
@@ -106,7 +105,7 @@ export class SimulatedOrganisation {
     }));
     const devices = this.scenario.devices.map((s) => {
       const person = s.owner ? this.#people[s.owner.index] : undefined;
-      const d = newDeviceState(s, person, new Rng(o.seed, "device", s.index));
+      const d = newDeviceState(s, person, o.seed);
       person?.devices.push(d);
       if ((s.mode === "apple-ade" || s.mode === "macos-ade") && majorVersion(s.osVersion) >= 26) {
         this.#appleSerials.set(normaliseIdentifier(s.hardware.serial) ?? s.hardware.serial, d);
