@@ -46,13 +46,13 @@ export async function benchCrash(
   log(
     `  uninterrupted: ${fmtMs(base.wallMs)}, ${base.ticks} ticks, ${fmtInt(base.end.devices.total)} devices`,
   );
-  // Kills spread over the whole campaign but the final ticks, triggers sized from the
+  // Kills spread over the whole campaign but its final ticks, triggers sized from the
   // uninterrupted run: its responses and wall time per tick.
   const kills = planKills({
     count: options.kills,
     seed: options.seed * 7919,
     from: 1,
-    to: Math.max(2, base.ticks - 3),
+    to: Math.max(2, base.campaignTicks - 3),
     responsesPerTick: totalRequests(base) / base.ticks,
     tickMs: base.wallMs / base.ticks,
   });
@@ -106,7 +106,7 @@ export function formatCrash(r: CrashBenchResult): string {
         "same end state",
         "requests (uninterrupted → crashed)",
         "wall (uninterrupted → crashed)",
-        "ticks",
+        "campaign ticks",
       ],
       [
         [
@@ -120,7 +120,7 @@ export function formatCrash(r: CrashBenchResult): string {
           r.differences.length === 0 ? "yes" : `NO (${r.differences.length}+)`,
           `${fmtInt(b.totalRequests)} → ${fmtInt(c.totalRequests)}`,
           `${fmtMs(b.wallMs)} → ${fmtMs(c.wallMs)}`,
-          `${b.ticks} → ${c.ticks}`,
+          `${b.campaignTicks} → ${c.campaignTicks}`,
         ],
       ],
     ),

@@ -17,7 +17,13 @@ export function peopleFor(devices: number): number {
   return Math.ceil(devices / 1.5);
 }
 
-/** A fleet run in a schema of its own, dropped afterwards. */
+/**
+ * The simulated day both runs of a comparison go on to, the campaign done: end states are
+ * compared at the same instant. Campaigns of up to 10,000 devices end by day 75.
+ */
+export const COMPARE_AT_DAY = 100;
+
+/** A fleet run in a schema of its own, dropped afterwards; it goes on to `COMPARE_AT_DAY`. */
 export async function fleetRun(
   options: Omit<FleetOptions, "databaseUrl" | "schema">,
   log: (line: string) => void,
@@ -27,6 +33,7 @@ export async function fleetRun(
   let lastLog = 0;
   try {
     return await runFleet({
+      untilDay: COMPARE_AT_DAY,
       ...options,
       databaseUrl: DATABASE_URL,
       schema,
@@ -55,6 +62,7 @@ export function summary(r: FleetResult) {
   return {
     wallMs: Math.round(r.wallMs),
     ticks: r.ticks,
+    campaignTicks: r.campaignTicks,
     finished: r.end.finished,
     devices: r.end.devices,
     people: Object.keys(r.end.governance).length,
