@@ -1,5 +1,7 @@
 /** Everything a command needs, opened from the configuration. */
+
 import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { CsvInventory } from "../connectors/csv/inventory.ts";
 import type { Ports } from "../core/ports/index.ts";
@@ -77,7 +79,9 @@ export async function openContext(configPath: string | undefined): Promise<Conte
     store,
     ports,
     engine,
-    worker: new Worker(store, ports, engine.settings),
+    // Leases are checked by owner: each process that may run beside others (`ferry run`
+    // started N times, `ferry serve --workers N`) needs a name no other one has.
+    worker: new Worker(store, ports, engine.settings, `worker@${hostname()}:${process.pid}`),
     simulation,
     mail,
     now: () => ports.clock.now(),

@@ -61,7 +61,8 @@ export class Worker {
 
   /**
    * Runs until nothing is ready now; returns how many actions it finished. Claims are small
-   * so a batch finishes well within its lease even when every call is slow.
+   * so a batch usually finishes within its lease; when throttling stretches it, each action
+   * is held again before it starts, and one another worker took over meanwhile is skipped.
    */
   async drain(batch = 10): Promise<number> {
     let done = 0;
@@ -69,16 +70,45 @@ export class Worker {
       const claimed = await this.claim(batch);
       if (claimed.length === 0) return done;
       for (const action of claimed) {
+        if (!(await this.hold(action))) continue;
         await this.execute(action);
         done++;
       }
     }
   }
 
+  /**
+   * Makes sure the lease on a claimed action is still ours and has at least half its length
+   * left, renewing it if not. False when the lease expired and another worker claimed the
+   * action: it runs it, and running it here too would do it twice.
+   */
+  async hold(action: ActionRow): Promise<boolean> {
+    const now = this.ports.clock.now();
+    if (action.lease_until !== null && now < action.lease_until - this.settings.leaseFor / 2) return true;
+    const leaseUntil = now + this.settings.leaseFor;
+    const renewed = await this.store.db
+      .updateTable("actions")
+      .set({ lease_until: leaseUntil })
+      .where("id", "=", action.id)
+      .where("lease_owner", "=", this.id)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (Number(renewed.numUpdatedRows) === 0) return false;
+    action.lease_until = leaseUntil;
+    return true;
+  }
+
   async execute(action: ActionRow): Promise<void> {
     const kind = action.kind as ActionKind;
     const payload = JSON.parse(action.payload) as ActionPayloads[ActionKind];
     let result: Record<string, unknown>;
+    // One call can outlast the lease (a vendor's Retry-After, a slow tenant): renew it while
+    // the handler runs, every third of the lease in real time, which is the clock's time in
+    // a real installation (simulated runs seldom wait that long in real time).
+    const heartbeat = setInterval(() => {
+      this.hold(action).catch(() => {}); // a failed renewal is retried at the next beat
+    }, this.settings.leaseFor / 3);
+    heartbeat.unref();
     try {
       const handler = handlers[kind] as (
         p: Ports,
@@ -89,6 +119,8 @@ export class Worker {
     } catch (error) {
       await this.#fail(action, error);
       return;
+    } finally {
+      clearInterval(heartbeat);
     }
     await this.#finish(action, "done", JSON.stringify(result), null);
     this.stats.executed++;
