@@ -4,6 +4,7 @@
  * as an installation wires them to connectors.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import type { Capacity } from "../core/capacity.ts";
 import { isMigrated } from "../core/device-state.ts";
 import type { DeviceState } from "../core/model.ts";
 import { defaultCapacity, defaultPlanOptions, type PlanPerson, planWaves } from "../core/planner.ts";
@@ -254,6 +255,17 @@ function graphClientCounts(emulated: EmulatedOrganisation): DemoResult["graphCli
   return { requests, retries, throttled, budgetWaits, budgetWaitMs };
 }
 
+/**
+ * The simulated organisation's helpdesk grows with it: the default 40 tickets a day up to
+ * 20,000 people, one more a day for every further 500. A fixed helpdesk would make a
+ * 100,000-person campaign five times as long as a 20,000-person one (waves are capped by
+ * the tickets the helpdesk absorbs), which no organisation of that size would plan.
+ */
+export function demoCapacity(people: number): Capacity {
+  const base = defaultCapacity();
+  return { ...base, ticketsPerDay: Math.max(base.ticketsPerDay, Math.floor(people / 500)) };
+}
+
 /** The demo's plan (pilot in its own CA mode), approved and every wave started at once, by `actor`. */
 export async function planAndApprove(store: Store, now: number, actor = "demo-admin"): Promise<void> {
   const people = await store.db.selectFrom("people").selectAll().execute();
@@ -271,7 +283,10 @@ export async function planAndApprove(store: Store, now: number, actor = "demo-ad
     breakGlass: p.break_glass === 1,
     devices: movable.get(p.id) ?? 0,
   }));
-  const plan = planWaves(planPeople, defaultPlanOptions(now, DEMO_WAVE_SETTINGS, defaultCapacity()));
+  const plan = planWaves(
+    planPeople,
+    defaultPlanOptions(now, DEMO_WAVE_SETTINGS, demoCapacity(people.length)),
+  );
   const waves = plan.waves.map((w) =>
     w.pilot ? { ...w, settings: { ...w.settings, caMode: DEMO_PILOT_MODE } } : w,
   );

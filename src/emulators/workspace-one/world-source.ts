@@ -87,7 +87,7 @@ export function stableUuid(seed: string): string {
   let cached = uuids.get(seed);
   if (cached === undefined) {
     cached = computeUuid(seed);
-    if (uuids.size > 200_000) uuids.clear();
+    if (uuids.size > 2_000_000) uuids.clear(); // a few per device: 100,000 people fit
     uuids.set(seed, cached);
   }
   return cached;
