@@ -321,25 +321,45 @@ interface Cursor {
  * Listings in progress, behind opaque skip tokens. A token names a cursor (a snapshot taken at
  * the first page, with the query) and a position, so fetching the same next link twice (a
  * client retrying) returns the same page.
+ *
+ * A snapshot of a large collection is large, so a listing whose last page has been served is
+ * kept only among the few most recently finished (a client may still retry that last page);
+ * listings left unfinished are kept up to `max`. Before, every finished listing stayed until
+ * `max` newer ones had opened: dozens of snapshots of every managed device at once.
  */
 export class Cursors {
   readonly #cursors = new Map<string, Cursor>();
+  readonly #finished = new Set<string>();
   readonly #max: number;
+  readonly #keepFinished: number;
   #seq = 0;
 
-  constructor(max = 256) {
+  constructor(max = 256, keepFinished = 8) {
     this.#max = max;
+    this.#keepFinished = keepFinished;
   }
 
   open(cursor: Cursor): string {
     const id = `c${(++this.#seq).toString(36)}`;
     this.#cursors.set(id, cursor);
-    if (this.#cursors.size > this.#max) this.#cursors.delete(this.#cursors.keys().next().value!);
+    if (this.#cursors.size > this.#max) this.#drop(this.#cursors.keys().next().value!);
     return id;
   }
 
   get(id: string): Cursor | undefined {
     return this.#cursors.get(id);
+  }
+
+  /** The cursor's last page has been served. */
+  finished(id: string): void {
+    if (this.#finished.has(id) || !this.#cursors.has(id)) return;
+    this.#finished.add(id);
+    if (this.#finished.size > this.#keepFinished) this.#drop(this.#finished.values().next().value!);
+  }
+
+  #drop(id: string): void {
+    this.#cursors.delete(id);
+    this.#finished.delete(id);
   }
 }
 
@@ -414,6 +434,8 @@ export async function page(req: EmulatorRequest, o: PageOptions): Promise<Entity
     if (!q.has("$top")) q.set("$top", String(top));
     q.set("$skiptoken", encodeToken(cursorId, pos));
     body["@odata.nextLink"] = `${origin}${req.path}?${q.toString().replace(/%24/g, "$")}`;
+  } else {
+    o.cursors.finished(cursorId);
   }
   return body;
 }

@@ -84,17 +84,21 @@ describe("graph emulator: managedDevice entities", () => {
       const [d] = (await h.api(`${DEVICES}?$top=1`)).body.value;
       assert.equal(d.complianceState, "noncompliant");
     });
-    await withHarness({ enrolled: true, options: { nonCompliantSpelling: "nonCompliant" } }, async (h) => {
-      const truth = [];
-      for await (const t of h.world.ports.targetInventory.listDevices()) truth.push(t);
-      const bad = truth.find((t) => t.compliance === "noncompliant");
-      assert.ok(bad, "the world has a noncompliant device");
-      const d = (await h.api(`${DEVICES}/${bad.targetId}`)).body;
-      assert.equal(d.complianceState, "nonCompliant");
-      const states = await h.api(`${DEVICES}/${bad.targetId}/deviceCompliancePolicyStates`);
-      assert.equal(states.status, 200);
-      assert.equal(states.body.value[0].state, "nonCompliant");
-    });
+    // Enough people that one of their devices fails its compliance evaluation.
+    await withHarness(
+      { enrolled: true, people: 120, options: { nonCompliantSpelling: "nonCompliant" } },
+      async (h) => {
+        const truth = [];
+        for await (const t of h.world.ports.targetInventory.listDevices()) truth.push(t);
+        const bad = truth.find((t) => t.compliance === "noncompliant");
+        assert.ok(bad, "the world has a noncompliant device");
+        const d = (await h.api(`${DEVICES}/${bad.targetId}`)).body;
+        assert.equal(d.complianceState, "nonCompliant");
+        const states = await h.api(`${DEVICES}/${bad.targetId}/deviceCompliancePolicyStates`);
+        assert.equal(states.status, 200);
+        assert.equal(states.body.value[0].state, "nonCompliant");
+      },
+    );
   });
 });
 
