@@ -51,9 +51,22 @@ export interface Store {
  * file path (or ":memory:").
  */
 export async function openStore(location: string, options: { schema?: string } = {}): Promise<Store> {
-  return /^postgres(ql)?:\/\//.test(location)
-    ? openPostgresStore(location, options)
-    : openSqliteStore(location);
+  if (!/^postgres(ql)?:\/\//.test(location)) return openSqliteStore(location);
+  const { url, schema } = splitSchema(location);
+  return openPostgresStore(url, { ...options, ...(schema ? { schema } : {}) });
+}
+
+/**
+ * `postgres://…/db?schema=acme` → the URL without it, and "acme": several installations (a
+ * service provider's customers, say) share one database, each in a schema of its own. The
+ * driver ignores parameters it does not know, so it is taken off before connecting.
+ */
+export function splitSchema(location: string): { url: string; schema?: string } {
+  const url = new URL(location);
+  const schema = url.searchParams.get("schema");
+  if (schema === null) return { url: location };
+  url.searchParams.delete("schema");
+  return { url: url.toString(), schema };
 }
 
 // Times are epoch milliseconds in bigint columns: well inside Number's exact range, so the
@@ -67,7 +80,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  */
 export async function openPostgresStore(url: string, options: { schema?: string } = {}): Promise<Store> {
   const schema = options.schema ?? "ferry";
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(
+      `invalid schema name "${schema}": use lower-case letters, digits and underscores, not starting with a digit`,
+    );
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
