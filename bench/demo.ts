@@ -16,6 +16,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { IDENTITY_WRITE_WINDOW, IDENTITY_WRITES_PER_WINDOW } from "../src/core/capacity.ts";
 import { type DemoResult, runDemo } from "../src/demo/run.ts";
 import type { SourceVendor } from "../src/wiring/emulated-organisation.ts";
 import {
@@ -44,6 +45,8 @@ export interface DemoRun {
   peakHeapUsedMiB: number;
   /** CPU time of the whole child (user + system) */
   cpuMs: number;
+  /** the campaign's length in simulated days */
+  simulatedDays?: number;
   /** the end state, to compare transports and runs */
   devices: DemoResult["report"]["devices"];
   requests?: DemoResult["requests"];
@@ -144,12 +147,7 @@ function formatRequests(run: DemoRun): string {
     ];
   });
   const g = run.graphClient;
-  const pacing = g
-    ? `\n\nGraph client: ${fmtInt(g.requests)} sent, ${fmtInt(g.retries)} retries, ${fmtInt(g.throttled)} × 429; ` +
-      `paced itself ${fmtInt(g.budgetWaits)} times under Graph's documented limits, ${fmtMs(g.budgetWaitMs)} simulated in all. ` +
-      `CPU ${fmtMs(run.cpuMs)}.`
-    : "";
-  return (
+  return [
     table(
       [
         "emulator",
@@ -162,7 +160,51 @@ function formatRequests(run: DemoRun): string {
         "busiest routes",
       ],
       rows,
-    ) + pacing
+    ),
+    formatListings(run),
+    formatLimits(run),
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+/** Per collection read page by page: the pages served against the fewest the API's largest page allows. */
+function formatListings(run: DemoRun): string {
+  const rows = Object.entries(run.requests ?? {}).flatMap(([name, r]) =>
+    Object.entries(r.listings ?? {}).map(([collection, l]) => [
+      name,
+      collection,
+      fmtInt(l.listings),
+      fmtInt(l.pages),
+      fmtInt(l.minimumPages),
+      `${((100 * (l.pages - l.minimumPages)) / Math.max(1, l.minimumPages)).toFixed(1)}%`,
+    ]),
+  );
+  if (rows.length === 0) return "";
+  return table(["emulator", "listing", "listings", "pages served", "minimum pages", "above minimum"], rows);
+}
+
+/**
+ * Graph's batches against the fewest its 20-request limit allows, and the time the documented
+ * identity-write limit (3,000 per 150 s per app) forces on the campaign's group changes, beside
+ * the time the client actually paced itself and the campaign's length.
+ */
+function formatLimits(run: DemoRun): string {
+  const graph = run.requests?.graph;
+  if (!graph) return "";
+  const routes = Object.entries(graph.byRoute);
+  const inner = routes.filter(([route]) => route.startsWith("$batch ")).reduce((n, [, c]) => n + c, 0);
+  const batches = graph.byRoute["POST /v1.0/$batch"] ?? 0;
+  const identityWrites = routes
+    .filter(([route]) => /^(\$batch )?(POST|PATCH|DELETE) \/v1\.0\/groups\//.test(route))
+    .reduce((n, [, c]) => n + c, 0);
+  const bound = (identityWrites / IDENTITY_WRITES_PER_WINDOW) * IDENTITY_WRITE_WINDOW;
+  const g = run.graphClient;
+  return (
+    `Graph $batch: ${fmtInt(inner)} requests in ${fmtInt(batches)} batches (fewest possible at 20 a batch: ${fmtInt(Math.ceil(inner / 20))}).\n` +
+    `Identity writes (group changes): ${fmtInt(identityWrites)}; the documented limit lets them through in no less than ${fmtMs(bound)} (simulated); ` +
+    `the Graph client paced itself ${fmtMs(g?.budgetWaitMs ?? 0)} in all; the campaign took ${run.simulatedDays ?? "?"} simulated days (its wave schedule, not the limits, sets that).\n` +
+    `Graph client: ${fmtInt(g?.requests ?? 0)} sent, ${fmtInt(g?.retries ?? 0)} retries, ${fmtInt(g?.throttled ?? 0)} × 429, ${fmtInt(g?.budgetWaits ?? 0)} waits for its budget. CPU ${fmtMs(run.cpuMs)}.`
   );
 }
 
@@ -248,6 +290,7 @@ async function childMain(argv: string[]): Promise<void> {
     peakHeapUsedMiB: mib(probe.peakHeapUsed),
     cpuMs: round((usage.userCPUTime + usage.systemCPUTime) / 1000, 0),
     devices: r.report.devices,
+    simulatedDays: r.report.simulatedDays,
     ...(r.requests ? { requests: r.requests } : {}),
     ...(r.graphClient ? { graphClient: r.graphClient } : {}),
   };

@@ -82,6 +82,8 @@ export interface DemoResult {
       faulted: number;
       throttled: number;
       byRoute: Record<string, number>;
+      /** collections read page by page: listings, pages served, the fewest pages possible */
+      listings: Record<string, { listings: number; pages: number; minimumPages: number }>;
     }
   >;
   /** Over HTTP: the Graph client's own counts, with the simulated time it paced itself under Graph's limits. */
@@ -244,6 +246,7 @@ function requestCounts(emulated: EmulatedOrganisation): DemoResult["requests"] {
           faulted: s.faulted,
           throttled: s.throttled,
           byRoute: Object.fromEntries(routes.map(([route, byStatus]) => [route, total(byStatus)])),
+          listings: structuredClone(s.listings),
         },
       ];
     }),

@@ -476,6 +476,7 @@ export function deviceRoutes(ctx: GraphContext): Route[] {
   const list = (req: EmulatorRequest, only?: (f: DeviceFacts) => boolean) =>
     page(req, {
       cursors: ctx.cursors,
+      stats: ctx.stats,
       open: () => deviceListing(ctx, only),
       filter: parseFilter(req, {
         support: MANAGED_DEVICE_FILTERS,

@@ -363,6 +363,7 @@ export function directoryRoutes(ctx: GraphContext): Route[] {
         json(
           await page(req, {
             cursors: ctx.cursors,
+            stats: ctx.stats,
             open: () => peopleListing(ctx, ctx.world.scenario.people),
             filter: parseFilter(req, { support: USER_FILTERS, resource: "User" }),
             select: parseSelect(req, USER_PROPS, "user"),
@@ -409,6 +410,7 @@ export function directoryRoutes(ctx: GraphContext): Route[] {
         return json(
           await page(req, {
             cursors: ctx.cursors,
+            stats: ctx.stats,
             open: async () => peopleListing(ctx, await members(ctx, g)),
             select: parseSelect(req, USER_PROPS, "directoryObject"),
             render: (e, select) => ({

@@ -3,7 +3,7 @@
  * parser and evaluator, with a table of what each collection documents as filterable),
  * `$top`, and `@odata.nextLink` paging with an opaque `$skiptoken`.
  */
-import type { EmulatorError, EmulatorRequest } from "../kit/index.ts";
+import type { EmulatorError, EmulatorRequest, EmulatorStats } from "../kit/index.ts";
 import { badRequest } from "./errors.ts";
 
 export type Entity = Record<string, unknown>;
@@ -388,6 +388,8 @@ export interface PageOptions {
   topAboveMax: "clamp" | "reject";
   /** `@odata.context` fragment, e.g. `deviceManagement/managedDevices`. */
   context: string;
+  /** where listings and pages are counted, by `context` */
+  stats?: EmulatorStats | undefined;
 }
 
 /** Answers one page of a listing: `{@odata.context, value, @odata.nextLink?}`. */
@@ -420,7 +422,9 @@ export async function page(req: EmulatorRequest, o: PageOptions): Promise<Entity
     }
     cursor = { listing: await o.open(), filter: o.filter, select: o.select, top };
     cursorId = o.cursors.open(cursor);
+    o.stats?.recordListing(o.context, cursor.listing.size, o.maxPageSize);
   }
+  o.stats?.recordPage(o.context);
   const { listing, filter, select, top } = cursor;
   const value: Entity[] = [];
   while (pos < listing.size && value.length < cursor.top) {

@@ -253,12 +253,20 @@ export async function startWorkspaceOneEmulator(
     return n;
   }
 
+  // The server, once started: its stats count the listings `search` serves.
+  let emu: Awaited<ReturnType<typeof startEmulator>> | undefined;
+
   async function search(req: EmulatorRequest) {
     need(req, "devices:read");
     version(req, [1]);
     const page = intParam(req, "page", 0);
     const pageSize = Math.min(Math.max(1, intParam(req, "pagesize", 500)), maxPageSize);
     const all = await source.all();
+    // A listing starts at page 0; its minimum is in pages of the largest size allowed.
+    const counted = (total: number) => {
+      if (page === 0) emu?.stats.recordListing("devices/search", total, maxPageSize);
+      emu?.stats.recordPage("devices/search");
+    };
     const filtered = [
       "platform",
       "ownership",
@@ -275,6 +283,7 @@ export async function startWorkspaceOneEmulator(
     if (byIdAsc && !filtered.some((p) => param(req, p))) {
       // The common listing: the whole inventory by id, which the view already is. Answered by
       // slicing, so a listing of n devices costs O(n), not O(n) per page.
+      counted(all.length);
       if (all.length === 0) return s.emptyResult === "empty-body" ? { status: 200, raw: "" } : noContent();
       const devices = all.slice(page * pageSize, (page + 1) * pageSize).map((v) => v1Record(v, fields));
       return json({ Devices: devices, Page: page, PageSize: pageSize, Total: all.length });
@@ -327,6 +336,7 @@ export async function startWorkspaceOneEmulator(
       return desc ? -c : c;
     });
     const total = records.length;
+    counted(total);
     if (total === 0) return s.emptyResult === "empty-body" ? { status: 200, raw: "" } : noContent();
     const devices = records.slice(page * pageSize, (page + 1) * pageSize).map(({ r }) => r);
     return json({ Devices: devices, Page: page, PageSize: pageSize, Total: total });
@@ -540,7 +550,7 @@ export async function startWorkspaceOneEmulator(
       ]
     : [];
 
-  const emu = await startEmulator({
+  emu = await startEmulator({
     routes,
     clock,
     random,

@@ -126,6 +126,12 @@ describe("graph emulator: listing managedDevices", () => {
       const a = await h.api(second!);
       const b = await h.api(second!);
       assert.deepEqual(a.body.value, b.body.value);
+      // Five pages served (the second one twice) where three were the fewest possible.
+      assert.deepEqual(h.emu.stats.listings["deviceManagement/managedDevices"], {
+        listings: 1,
+        pages: 5,
+        minimumPages: 3,
+      });
       const bogus = await h.api(`${DEVICES}?$skiptoken=bm9wZQ`);
       assert.equal(bogus.status, 400);
     });
