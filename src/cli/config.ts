@@ -66,6 +66,17 @@ export interface FerryConfig {
    */
   smtp?: SmtpConfig;
   mail?: MailConfig;
+  /**
+   * People's time zones, for quiet hours, when the directory gives none (Microsoft Graph keeps
+   * it in each mailbox's settings, not on the user): by the directory's office location, else
+   * the default. IANA names, e.g. { "default": "Europe/London", "byLocation": { "Sydney": "Australia/Sydney" } }.
+   */
+  timeZones?: TimeZones;
+}
+
+export interface TimeZones {
+  default?: string;
+  byLocation?: Record<string, string>;
 }
 
 /** What e-mails link to and sign with, alongside `smtp`. */
@@ -145,11 +156,45 @@ function validate(
     }
   }
   if (c.smtp !== undefined || c.mail !== undefined) problems.push(...mailProblems(c.smtp, c.mail));
+  if (c.timeZones !== undefined) problems.push(...timeZoneProblems(c.timeZones));
   if (problems.length > 0) throw new CliError(`${where}: ${problems.join("; ")}`);
   const config = { breakGlass: [], vips: [], domainMap: {}, ...c } as FerryConfig;
   // phone and hours may be left out of the file; the templates print them as given
   if (config.mail) config.mail.helpdesk = { ...({ phone: "", hours: "" } as const), ...config.mail.helpdesk };
   return { config, vendors };
+}
+
+/** `timeZones`: IANA names only, so a typo is caught here rather than as mail at 3 a.m. */
+function timeZoneProblems(raw: unknown): string[] {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return [`"timeZones" must be { "default": "Europe/London", "byLocation": { "<office>": "<zone>" } }`];
+  const problems: string[] = [];
+  const t = raw as { default?: unknown; byLocation?: unknown };
+  const check = (field: string, zone: unknown) => {
+    if (!isTimeZone(zone))
+      problems.push(
+        `"${field}" must be an IANA time zone such as "Europe/London" (got ${JSON.stringify(zone)})`,
+      );
+  };
+  if (t.default !== undefined) check("timeZones.default", t.default);
+  if (t.byLocation !== undefined) {
+    if (typeof t.byLocation !== "object" || t.byLocation === null || Array.isArray(t.byLocation))
+      problems.push(`"timeZones.byLocation" must map office locations to time zones`);
+    else
+      for (const [office, zone] of Object.entries(t.byLocation))
+        check(`timeZones.byLocation.${office}`, zone);
+  }
+  return problems;
+}
+
+function isTimeZone(zone: unknown): boolean {
+  if (typeof zone !== "string" || zone === "") return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `smtp` and `mail` go together: mail needs a server, and links need an address. */

@@ -14,6 +14,8 @@ export interface PeopleImportOptions {
   vipUpns: readonly string[];
   /** maps a renamed mail domain to the current one, e.g. { "contoso-legacy.example": "contoso.example" } */
   domainMap?: Record<string, string>;
+  /** for people whose directory entry has no time zone: by office location, then the default */
+  timeZoneByLocation?: Record<string, string>;
   defaultTimeZone?: string;
   defaultLocale?: string;
 }
@@ -51,7 +53,11 @@ export async function importPeople(
       display_name: u.displayName,
       department: u.department || "(none)",
       location: u.officeLocation || "(none)",
-      time_zone: u.timeZone ?? options.defaultTimeZone ?? "UTC",
+      time_zone:
+        u.timeZone ??
+        (u.officeLocation ? options.timeZoneByLocation?.[u.officeLocation] : undefined) ??
+        options.defaultTimeZone ??
+        "UTC",
       locale: u.preferredLanguage ?? options.defaultLocale ?? "en-US",
       vip: vips.has(upn) ? 1 : 0,
       break_glass: isBreakGlass ? 1 : 0,

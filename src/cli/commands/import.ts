@@ -39,6 +39,10 @@ export function registerImport(program: Command): void {
           breakGlassUpns: [...ctx.config.breakGlass, ...(ctx.simulation?.world.breakGlassUpns ?? [])],
           vipUpns: [...ctx.config.vips, ...(ctx.simulation?.world.vipUpns ?? [])],
           domainMap: ctx.config.domainMap,
+          ...(ctx.config.timeZones?.byLocation
+            ? { timeZoneByLocation: ctx.config.timeZones.byLocation }
+            : {}),
+          ...(ctx.config.timeZones?.default ? { defaultTimeZone: ctx.config.timeZones.default } : {}),
         });
         const pass = await engine.reconcile();
         if (opts.csv) {
