@@ -8,9 +8,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { verifyPortalLinkSignature } from "../../src/server/portal-links.ts";
 import { loadSecrets } from "../../src/server/secrets.ts";
-import { startSmtp, type TestSmtp } from "../notify/smtp-harness.ts";
+import { assertSignedPortalLink, startSmtp, type TestSmtp } from "../notify/smtp-harness.ts";
 import { Installation } from "./installation.ts";
 
 const FROM = "IT Service Desk <it-migration@contoso.example>";
@@ -88,13 +87,7 @@ describe("ferry run with SMTP configured", () => {
         assert.equal(m.parsed.from?.text, '"IT Service Desk" <it-migration@contoso.example>');
         assert.ok(sent.some((s) => s.recipient === m.rcptTo[0]));
         assert.match(m.parsed.messageId ?? "", /@contoso\.example>$/);
-        const link = /https:\/\/ferry\.contoso\.example\/portal#(fp1\.[A-Za-z0-9_.-]+)/.exec(
-          m.parsed.text ?? "",
-        );
-        assert.ok(link, `a portal link in ${m.parsed.text}`);
-        const check = verifyPortalLinkSignature(link[1]!, Date.now(), secrets);
-        assert.equal(check.ok, true);
-        assert.equal(check.link?.personId, m.parsed.headers.get("x-ferry-person"));
+        assertSignedPortalLink(m, secrets);
       }
     } finally {
       await store.close();

@@ -22,17 +22,16 @@ import { seededRandom } from "../../src/connectors/http/index.ts";
 import type { SourceDeviceRecord } from "../../src/core/ports/index.ts";
 import { type GraphEmulator, startGraphEmulator } from "../../src/emulators/graph/index.ts";
 import { jamfManages } from "../../src/emulators/jamf/index.ts";
-import { verifyPortalLinkSignature } from "../../src/server/portal-links.ts";
 import { loadSecrets } from "../../src/server/secrets.ts";
 import { openSqliteStore, type Store } from "../../src/store/open.ts";
 import { PRODUCT_NAMES } from "../../src/wiring/installation-ports.ts";
 import { type RunningEmulator, startVendorEmulator } from "../../src/wiring/vendors.ts";
 import { SimulatedOrganisation } from "../../src/world/world.ts";
-import { startSmtp, type TestSmtp } from "../notify/smtp-harness.ts";
+import { assertSignedPortalLink, startSmtp, type TestSmtp } from "../notify/smtp-harness.ts";
+import { GRAPH_SECRET_ENV, graphSection } from "../support/vendors.ts";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../../bin/ferry.js");
-const GRAPH_SECRET_ENV = "TEST_FERRY_GRAPH_SECRET";
 const FROM = "IT Service Desk <it-migration@contoso.example>";
 const PUBLIC_URL = "https://ferry.contoso.example";
 const SOURCES = ["jamf", "ivanti", "maas360"] as const;
@@ -67,19 +66,7 @@ function installation(source: Source, edit: (c: Record<string, unknown>) => void
     database: "ferry.db",
     connection: {
       kind: "vendors",
-      graph: {
-        config: {
-          tenantId: g.tenantId,
-          clientId: g.clientId,
-          clientSecretEnv: GRAPH_SECRET_ENV,
-          authorityBaseUrl: g.authorityBaseUrl,
-          graphBaseUrl: g.graphBaseUrl,
-          notYetMigratedGroupId: g.notYetMigratedGroupId,
-          targetPolicyId: g.targetPolicyId,
-          legacy: g.legacy,
-          mailSender: g.mailSender,
-        },
-      },
+      graph: { config: graphSection(g) },
       source: { vendor: source, config: sources[source].settings.config },
     },
     breakGlass: g.breakGlassUpns,
@@ -343,13 +330,7 @@ describe("ferry against Jamf Pro, Ivanti and MaaS360 (connection.kind: vendors)"
       assert.equal(m.parsed.from?.text, '"IT Service Desk" <it-migration@contoso.example>');
       assert.ok(pilotEmails.has(m.rcptTo[0]!.toLowerCase()), `${m.rcptTo[0]} is in the pilot`);
       // The portal link is signed with the key the installation wrote beside ferry.json.
-      const link = /https:\/\/ferry\.contoso\.example\/portal#(fp1\.[A-Za-z0-9_.-]+)/.exec(
-        m.parsed.text ?? "",
-      );
-      assert.ok(link, `a portal link in ${m.parsed.text}`);
-      const check = verifyPortalLinkSignature(link[1]!, Date.now(), secrets);
-      assert.equal(check.ok, true);
-      assert.equal(check.link?.personId, m.parsed.headers.get("x-ferry-person"));
+      assertSignedPortalLink(m, secrets);
     }
   });
 });

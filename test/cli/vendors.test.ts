@@ -16,10 +16,10 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { type FleetEmulators, startFleetEmulators } from "../../src/wiring/fleet-connection.ts";
 import { SimulatedOrganisation } from "../../src/world/world.ts";
+import { GRAPH_SECRET_ENV, graphSection } from "../support/vendors.ts";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../../bin/ferry.js");
-const GRAPH_SECRET_ENV = "TEST_FERRY_GRAPH_SECRET";
 
 let emulators: FleetEmulators;
 let env: Record<string, string | undefined>;
@@ -69,19 +69,7 @@ describe("ferry against real systems (connection.kind: vendors)", () => {
       database: "ferry.db",
       connection: {
         kind: "vendors",
-        graph: {
-          config: {
-            tenantId: g.tenantId,
-            clientId: g.clientId,
-            clientSecretEnv: GRAPH_SECRET_ENV,
-            authorityBaseUrl: g.authorityBaseUrl,
-            graphBaseUrl: g.graphBaseUrl,
-            notYetMigratedGroupId: g.notYetMigratedGroupId,
-            targetPolicyId: g.targetPolicyId,
-            legacy: g.legacy,
-            mailSender: g.mailSender,
-          },
-        },
+        graph: { config: graphSection(g) },
         source: { vendor: "workspace-one", config: ws1.config },
       },
       breakGlass: g.breakGlassUpns,

@@ -3,9 +3,12 @@
  * every message it accepts (raw and parsed with mailparser) and answering RCPT TO as a test
  * script says (451 for the first N attempts, 550 always, …).
  */
+import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { verifyPortalLinkSignature } from "../../src/server/portal-links.ts";
+import type { Secrets } from "../../src/server/secrets.ts";
 
 export interface Received {
   raw: Buffer;
@@ -158,4 +161,16 @@ export function postfixDsn(
     "--B0UND--",
     "",
   ].join("\r\n");
+}
+
+/**
+ * A message from the installation whose `mail.publicUrl` is https://ferry.contoso.example: it
+ * carries a portal link signed with `secrets`, for the person its X-Ferry-Person names.
+ */
+export function assertSignedPortalLink(m: Received, secrets: Secrets): void {
+  const link = /https:\/\/ferry\.contoso\.example\/portal#(fp1\.[A-Za-z0-9_.-]+)/.exec(m.parsed.text ?? "");
+  assert.ok(link, `a portal link in ${m.parsed.text}`);
+  const check = verifyPortalLinkSignature(link[1]!, Date.now(), secrets);
+  assert.equal(check.ok, true);
+  assert.equal(check.link?.personId, m.parsed.headers.get("x-ferry-person"));
 }

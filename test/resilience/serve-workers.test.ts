@@ -18,10 +18,10 @@ import pg from "pg";
 import { type FleetEmulators, startFleetEmulators } from "../../src/wiring/fleet-connection.ts";
 import { SimulatedOrganisation } from "../../src/world/world.ts";
 import { dropTestStore, newStoreLocation, TEST_DATABASE_URL } from "../support/store.ts";
+import { GRAPH_SECRET_ENV, graphSection } from "../support/vendors.ts";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../../bin/ferry.js");
-const GRAPH_SECRET_ENV = "TEST_FERRY_GRAPH_SECRET";
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -55,17 +55,16 @@ describe("ferry serve --workers 2 on PostgreSQL, against real systems", () => {
     ticker = setInterval(() => world.advanceTo(world.clock.now() + 1_000), 250);
     const g = emulators.connection.graph;
     dir = mkdtempSync(join(tmpdir(), "ferry-serve-workers-"));
-    const { clientSecret: _secret, breakGlassUpns, ...graphConfig } = g;
     writeFileSync(
       join(dir, "ferry.json"),
       JSON.stringify({
         database: "unused.db",
         connection: {
           kind: "vendors",
-          graph: { config: { ...graphConfig, clientSecretEnv: GRAPH_SECRET_ENV } },
+          graph: { config: graphSection(g) },
           source: { vendor: "workspace-one", config: emulators.connection.workspaceOne.config },
         },
-        breakGlass: breakGlassUpns,
+        breakGlass: g.breakGlassUpns,
         vips: [],
         domainMap: {},
       }),
