@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README's Quick start, CI): types, lint, every test on SQLite, then the
-# store and engine tests again on PostgreSQL, with the resilience suites (worker processes on
+# store, engine and API tests again on PostgreSQL, with the resilience suites (worker processes on
 # one PostgreSQL; without FERRY_TEST_DATABASE_URL they fail rather than skip). Node 20's test
 # runner finds no .ts files by itself, so the files are listed explicitly.
 set -euo pipefail
@@ -21,6 +21,8 @@ if ! node -e 'const c=new (require("pg").Client)({connectionString:process.env.F
   echo "PostgreSQL is not reachable at $FERRY_TEST_DATABASE_URL: start it (scripts/start-postgres.sh) or set FERRY_TEST_DATABASE_URL" >&2
   exit 1
 fi
+# The API's tests too (not query-plans.test.ts: it reads SQLite's own query plans).
 pg_files=(test/engine/*.test.ts test/store/*.test.ts test/wiring/outbox-store.test.ts test/wiring/engine-mail.test.ts test/resilience/*.test.ts)
-echo "» store, engine and resilience (worker processes) tests on PostgreSQL (${#pg_files[@]} files)"
+for f in test/server/*.test.ts; do [[ $f == */query-plans.test.ts ]] || pg_files+=("$f"); done
+echo "» store, engine, API and resilience (worker processes) tests on PostgreSQL (${#pg_files[@]} files)"
 node --import tsx --test --test-concurrency=2 "${pg_files[@]}"

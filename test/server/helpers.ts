@@ -9,8 +9,8 @@ import { type BuildAppOptions, buildApp } from "../../src/server/app.ts";
 import { CSRF_HEADER } from "../../src/server/auth/guard.ts";
 import { ROLES, type Role } from "../../src/server/roles.ts";
 import { secretsFromMasterKey } from "../../src/server/secrets.ts";
-import { openSqliteStore } from "../../src/store/open.ts";
 import { Rig, type RigOptions, START } from "../engine/harness.ts";
+import { dropTestStore, newStoreLocation, openTestStore } from "../support/store.ts";
 
 export const SECRETS = secretsFromMasterKey(Buffer.alloc(32, 42));
 export const PASSWORD = "a long and boring passphrase";
@@ -91,9 +91,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** An API over an empty in-memory store. */
+/** An API over an empty store (in memory, or a PostgreSQL schema of its own in CI's second round). */
 export async function emptyApp(options: Partial<BuildAppOptions> = {}): Promise<TestApp> {
-  const store = await openSqliteStore(":memory:");
+  const location = newStoreLocation();
+  const store = await openTestStore(location);
   const wall = new ManualClock(START);
   const app = await buildApp({
     store,
@@ -110,6 +111,7 @@ export async function emptyApp(options: Partial<BuildAppOptions> = {}): Promise<
     close: async () => {
       await app.close();
       await store.close();
+      await dropTestStore(location);
     },
   };
 }
