@@ -8,10 +8,10 @@
  */
 import { hostname } from "node:os";
 import type { Clock } from "../core/time.ts";
-import { systemClock } from "../core/time.ts";
+import { DAY, systemClock } from "../core/time.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineLoopStatus } from "../engine/meta.ts";
-import { setMeta } from "../engine/meta.ts";
+import { forgetEngineLoops, setEngineLoop } from "../engine/meta.ts";
 import type { Worker } from "../engine/worker.ts";
 import type { DeliveryReport } from "../notify/outbox.ts";
 import { type PassResult, PassRunner } from "../server/runner.ts";
@@ -85,7 +85,7 @@ export async function watch(ctx: LoopParts, opts: WatchOptions): Promise<void> {
   };
   const report = async (changes: Partial<EngineLoopStatus> = {}) => {
     Object.assign(status, changes, { heartbeatAt: systemClock.now(), worker: { ...ctx.worker.stats } });
-    await setMeta(ctx.store.db, "engineLoop", status);
+    await setEngineLoop(ctx.store.db, status);
   };
 
   let stopping = false;
@@ -102,6 +102,8 @@ export async function watch(ctx: LoopParts, opts: WatchOptions): Promise<void> {
     process.stdout.write(opts.json ? `${JSON.stringify(fields)}\n` : `${text}\n`);
 
   try {
+    // Loops stopped or killed more than a day ago are gone for good: keep the list short.
+    await forgetEngineLoops(ctx.store.db, systemClock.now() - DAY);
     await report();
     line(
       { event: "started", pid: process.pid, intervalMs: opts.interval, mail: ctx.mail !== undefined },
@@ -148,7 +150,7 @@ export async function watch(ctx: LoopParts, opts: WatchOptions): Promise<void> {
     process.off("disconnect", stop);
     // Tell the server at once that nobody answers requests any more.
     Object.assign(status, { passStartedAt: null, heartbeatAt: 0, worker: { ...ctx.worker.stats } });
-    await setMeta(ctx.store.db, "engineLoop", status).catch(() => undefined);
+    await setEngineLoop(ctx.store.db, status).catch(() => undefined);
     line({ event: "stopped", passes: status.passes }, `engine loop stopped after ${status.passes} passes`);
     // The channel to `ferry serve` would keep this process alive.
     if (process.connected) process.disconnect();

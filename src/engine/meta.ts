@@ -27,11 +27,6 @@ export interface MetaValues {
    */
   passRequest: { seq: number; requestedAt: number; by: string };
   passRequestHandled: number;
-  /**
-   * The engine loop (`ferry run --watch`) as it reports itself, in real time (ms), for the
-   * server's status page: another process, so the server cannot ask it directly.
-   */
-  engineLoop: EngineLoopStatus;
 }
 
 export interface EngineLoopStatus {
@@ -68,6 +63,40 @@ export async function setMeta<K extends keyof MetaValues>(
     .values({ key, value: json })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: json }))
     .execute();
+}
+
+/**
+ * Engine loops (`ferry run --watch`, one per process: `ferry serve --workers N` starts N) as
+ * each reports itself, in real time (ms), for the server's status page: other processes, so
+ * the server cannot ask them directly. One row each (`engineLoop:<host>:<pid>`), so that
+ * processes never overwrite one another's.
+ */
+const LOOP_PREFIX = "engineLoop:";
+
+export async function setEngineLoop(db: Db, status: EngineLoopStatus): Promise<void> {
+  const key = `${LOOP_PREFIX}${status.host}:${status.pid}`;
+  const json = JSON.stringify(status);
+  await db
+    .insertInto("meta")
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: json }))
+    .execute();
+}
+
+/** Every loop that has reported, most recent heartbeat first. */
+export async function engineLoops(db: Db): Promise<EngineLoopStatus[]> {
+  const rows = await db.selectFrom("meta").select("value").where("key", "like", `${LOOP_PREFIX}%`).execute();
+  return rows
+    .map((r) => JSON.parse(r.value) as EngineLoopStatus)
+    .sort((a, b) => b.heartbeatAt - a.heartbeatAt);
+}
+
+/** Forgets loops that have not reported since `before` (processes long gone). */
+export async function forgetEngineLoops(db: Db, before: number): Promise<void> {
+  for (const loop of await engineLoops(db)) {
+    if (loop.heartbeatAt < before)
+      await db.deleteFrom("meta").where("key", "=", `${LOOP_PREFIX}${loop.host}:${loop.pid}`).execute();
+  }
 }
 
 export async function bumpGeneration(db: Db): Promise<void> {

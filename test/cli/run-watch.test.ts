@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { getMeta } from "../../src/engine/meta.ts";
+import { engineLoops, getMeta } from "../../src/engine/meta.ts";
 import { requestPass } from "../../src/server/runner.ts";
 import type { Store } from "../../src/store/open.ts";
 import { Installation, type Running } from "./installation.ts";
@@ -37,7 +37,8 @@ describe("ferry run --watch", () => {
     assert.equal(first.executed, first.actionsQueued);
     const summary = await getMeta(store.db, "dashboardSummary");
     assert.ok(summary && summary.waves.length > 0);
-    const status = await getMeta(store.db, "engineLoop");
+    const [status, ...others] = await engineLoops(store.db);
+    assert.equal(others.length, 0);
     assert.equal(status?.pid, loop.child.pid);
     assert.equal(status?.intervalMs, 600_000);
   });
@@ -82,6 +83,6 @@ describe("ferry run --watch", () => {
     const last = loop.json().at(-1);
     assert.equal(last?.event, "stopped");
     assert.equal(last?.passes, 3);
-    assert.equal((await getMeta(store.db, "engineLoop"))?.heartbeatAt, 0);
+    assert.equal((await engineLoops(store.db))[0]?.heartbeatAt, 0);
   });
 });

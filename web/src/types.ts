@@ -446,16 +446,23 @@ export interface EngineStatus {
   recheckRequests: number;
   /** a pass was asked for and has not run yet */
   passRequested: boolean;
-  /** the engine process as it last reported itself */
-  loop: {
-    pid: number;
-    host: string;
-    startedAt: string;
-    heartbeatAt: string;
-    intervalMs: number;
-    passes: number;
-    inPass: boolean;
-  } | null;
+  /** the engine process that reported last */
+  loop: EngineLoop | null;
+  /** every engine process that has reported lately, most recent first */
+  loops: EngineLoop[];
+}
+
+export interface EngineLoop {
+  pid: number;
+  host: string;
+  startedAt: string;
+  heartbeatAt: string;
+  intervalMs: number;
+  passes: number;
+  inPass: boolean;
+  /** reported within the last minute, or in a pass */
+  alive: boolean;
+  worker: { executed: number; failed: number; retried: number };
 }
 
 /** POST /api/engine/pass: queued for the engine process, which runs it within seconds. */

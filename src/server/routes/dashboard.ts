@@ -8,7 +8,7 @@ import {
   refreshDashboardSummary,
   storedDashboardSummary,
 } from "../../engine/dashboard-summary.ts";
-import { getMeta } from "../../engine/meta.ts";
+import { engineLoops, getMeta } from "../../engine/meta.ts";
 import type { SnapshotData } from "../../engine/snapshots.ts";
 import type { ServerContext } from "../context.ts";
 import { badRequest } from "../errors.ts";
@@ -68,7 +68,8 @@ class Summaries {
     if (stored) {
       const generation = (await getMeta(db, "generation")) ?? 0;
       if (stored.generation === generation) return stored;
-      if (loopInPass(await getMeta(db, "engineLoop"), this.ctx.wallClock.now())) return stored;
+      const wallNow = this.ctx.wallClock.now();
+      if ((await engineLoops(db)).some((loop) => loopInPass(loop, wallNow))) return stored;
     }
     this.#computing ??= refreshDashboardSummary(db, this.ctx.clock.now(), this.ctx.engineSettings).finally(
       () => {

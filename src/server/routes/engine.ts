@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { sql } from "kysely";
 import { Type } from "typebox";
-import { getMeta } from "../../engine/meta.ts";
+import { engineLoops, getMeta } from "../../engine/meta.ts";
 import { principalOf } from "../auth/guard.ts";
 import { actorOf } from "../auth/principal.ts";
 import type { ServerContext } from "../context.ts";
@@ -19,10 +19,34 @@ const WorkerStats = Type.Object({
   retried: Type.Integer(),
 });
 
+const Loop = Type.Object({
+  pid: Type.Integer(),
+  host: Type.String(),
+  startedAt: Iso,
+  heartbeatAt: Iso,
+  intervalMs: Type.Integer(),
+  passes: Type.Integer(),
+  inPass: Type.Boolean(),
+  alive: Type.Boolean({ description: "reported within the last minute, or in a pass" }),
+  worker: WorkerStats,
+});
+
+function sumStats(all: { executed: number; failed: number; retried: number }[]) {
+  return all.reduce(
+    (a, w) => ({
+      executed: a.executed + w.executed,
+      failed: a.failed + w.failed,
+      retried: a.retried + w.retried,
+    }),
+    { executed: 0, failed: 0, retried: 0 },
+  );
+}
+
 export const engineRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = async (app, { ctx }) => {
   /** An engine answers requests: one in this process (tests), or a loop that reported lately. */
   async function engineRunning(): Promise<boolean> {
-    return ctx.runner !== undefined || loopAlive(await getMeta(ctx.db, "engineLoop"), ctx.wallClock.now());
+    const wallNow = ctx.wallClock.now();
+    return ctx.runner !== undefined || (await engineLoops(ctx.db)).some((loop) => loopAlive(loop, wallNow));
   }
 
   app.get(
@@ -42,25 +66,17 @@ export const engineRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
             lastPassAt: IsoOrNull,
             actions: Type.Record(Type.String(), Type.Integer()),
             worker: Type.Union([WorkerStats, Type.Null()], {
-              description: "what the engine process's worker did since it started",
+              description:
+                "what the engine processes' workers did since they started, summed over those alive",
             }),
             recheckRequests: Type.Integer(),
             passRequested: Type.Boolean({ description: "a pass was asked for and has not run yet" }),
-            loop: Type.Union(
-              [
-                Type.Object({
-                  pid: Type.Integer(),
-                  host: Type.String(),
-                  startedAt: Iso,
-                  heartbeatAt: Iso,
-                  intervalMs: Type.Integer(),
-                  passes: Type.Integer(),
-                  inPass: Type.Boolean(),
-                }),
-                Type.Null(),
-              ],
-              { description: "the engine process as it last reported itself (real time)" },
-            ),
+            loop: Type.Union([Loop, Type.Null()], {
+              description: "the engine process that reported last (real time)",
+            }),
+            loops: Type.Array(Loop, {
+              description: "every engine process that has reported lately, most recent first",
+            }),
           }),
           ...errors,
         },
@@ -77,27 +93,33 @@ export const engineRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = a
         .select(sql<number>`count(*)`.as("n"))
         .where("handled_at", "is", null)
         .executeTakeFirstOrThrow();
-      const loop = await getMeta(ctx.db, "engineLoop");
       const wallNow = ctx.wallClock.now();
+      const loops = (await engineLoops(ctx.db)).map((loop) => ({
+        pid: loop.pid,
+        host: loop.host,
+        startedAt: iso(loop.startedAt),
+        heartbeatAt: iso(loop.heartbeatAt),
+        intervalMs: loop.intervalMs,
+        passes: loop.passes,
+        inPass: loopInPass(loop, wallNow),
+        alive: loopAlive(loop, wallNow),
+        worker: loop.worker,
+      }));
+      const alive = loops.filter((l) => l.alive);
       return {
         now: iso(ctx.clock.now()),
-        running: await engineRunning(),
+        running: ctx.runner !== undefined || alive.length > 0,
         lastPassAt: isoOrNull(await getMeta(ctx.db, "lastPassAt")),
         actions: Object.fromEntries(actions.map((a) => [a.status, Number(a.n)])),
-        worker: ctx.worker ? { ...ctx.worker.stats } : (loop?.worker ?? null),
+        worker: ctx.worker
+          ? { ...ctx.worker.stats }
+          : alive.length > 0
+            ? sumStats(alive.map((l) => l.worker))
+            : null,
         recheckRequests: Number(rechecks.n),
         passRequested: await passRequestPending(ctx.db),
-        loop: loop
-          ? {
-              pid: loop.pid,
-              host: loop.host,
-              startedAt: iso(loop.startedAt),
-              heartbeatAt: iso(loop.heartbeatAt),
-              intervalMs: loop.intervalMs,
-              passes: loop.passes,
-              inPass: loopInPass(loop, wallNow),
-            }
-          : null,
+        loop: loops[0] ?? null,
+        loops,
       };
     },
   );

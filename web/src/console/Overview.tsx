@@ -183,8 +183,15 @@ function Alerts({ alerts }: { alerts: DashboardAlert[] }) {
 function EngineLine({ engine: e }: { engine: EngineStatus }) {
   const q = e.actions;
   const waiting = (q.pending ?? 0) + (q.running ?? 0);
+  const alive = e.loops.filter((l) => l.alive);
   return (
     <p className="engine-line">
+      {alive.length > 1 ? (
+        <span>
+          {alive.length} engine processes
+          {alive.some((l) => l.inPass) ? ", one in a pass" : ""}
+        </span>
+      ) : null}
       <span>
         Action queue: {fmtNumber(waiting)} waiting, {fmtNumber(q.done ?? 0)} done
         {q.failed ? (
