@@ -89,10 +89,10 @@ export function parseVendorConnection(
   if (!isObject(graphRaw)) problems.push(`"connection.graph.config" must be the Graph connector's settings`);
   else {
     try {
-      graph = parseGraphConfig(graphRaw, env, breakGlassUpns, WHERE);
+      graph = parseGraphConfig(graphRaw, env, breakGlassUpns);
     } catch (error) {
       if (!(error instanceof GraphConfigError)) throw error;
-      problems.push(...located("connection.graph.config", splitProblems(error.message)));
+      problems.push(...located("connection.graph.config", [...error.problems]));
     }
   }
   const sourceRaw = raw.source as { vendor?: unknown; config?: unknown } | undefined;
@@ -117,22 +117,14 @@ export function parseVendorConnection(
   return { connection: { graph, source, env }, problems: [] };
 }
 
-/** A marker `where` for the parsers that prefix their messages, stripped again below. */
-const WHERE = "\u0000";
-
-function splitProblems(message: string): string[] {
-  return message
-    .replace(`${WHERE}: `, "")
-    .split("; ")
-    .filter((p) => p !== "");
-}
-
 function sourceProblems(error: unknown): string[] | undefined {
-  if (error instanceof WorkspaceOneConfigError || error instanceof JamfConfigError)
+  if (
+    error instanceof WorkspaceOneConfigError ||
+    error instanceof JamfConfigError ||
+    error instanceof IvantiConfigError ||
+    error instanceof Maas360ConfigError
+  )
     return [...error.problems];
-  if (error instanceof IvantiConfigError || error instanceof Maas360ConfigError)
-    // Secrets messages name several variables separated by "; ": keep them in one line.
-    return error.message.startsWith(WHERE) ? splitProblems(error.message) : [error.message];
   return undefined;
 }
 
@@ -162,12 +154,12 @@ function parseSource(
       return { vendor, config };
     }
     case "ivanti": {
-      const config = parseIvantiConfig(raw, WHERE);
+      const config = parseIvantiConfig(raw);
       ivantiPassword(config, env);
       return { vendor, config };
     }
     case "maas360": {
-      const config = parseMaas360Config(raw, WHERE);
+      const config = parseMaas360Config(raw);
       maas360Secrets(config, env);
       return { vendor, config };
     }

@@ -89,9 +89,13 @@ export function resolveGraphConfig(c: GraphConfig): ResolvedGraphConfig {
   };
 }
 
+/** Every problem found, each on its own (`problems`), and together in the message after `where`. */
 export class GraphConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly problems: readonly string[],
+    where?: string,
+  ) {
+    super(where === undefined ? problems.join("; ") : `${where}: ${problems.join("; ")}`);
     this.name = "GraphConfigError";
   }
 }
@@ -128,7 +132,7 @@ export function parseGraphConfig(
   breakGlassUpns: readonly string[] = [],
   where = "graph connection",
 ): GraphConfig {
-  if (typeof raw !== "object" || raw === null) throw new GraphConfigError(`${where}: expected an object`);
+  if (typeof raw !== "object" || raw === null) throw new GraphConfigError(["expected an object"], where);
   const c = raw as Partial<GraphConnectionJson>;
   const problems: string[] = [];
   const str = (k: keyof GraphConnectionJson, required: boolean) => {
@@ -160,7 +164,7 @@ export function parseGraphConfig(
   if (typeof c.clientSecretEnv === "string" && !secret) {
     problems.push(`the environment variable ${c.clientSecretEnv} (the app's client secret) is not set`);
   }
-  if (problems.length > 0) throw new GraphConfigError(`${where}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new GraphConfigError(problems, where);
   return {
     tenantId: c.tenantId!,
     clientId: c.clientId!,

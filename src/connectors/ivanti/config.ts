@@ -62,9 +62,13 @@ export interface IvantiConfig {
   timeoutMs: number;
 }
 
+/** Every problem found, each on its own (`problems`), and together in the message after `where`. */
 export class IvantiConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly problems: readonly string[],
+    where?: string,
+  ) {
+    super(where === undefined ? problems.join("; ") : `${where}: ${problems.join("; ")}`);
     this.name = "IvantiConfigError";
   }
 }
@@ -77,7 +81,7 @@ const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) =>
  * IvantiConfigError naming every problem at once.
  */
 export function parseIvantiConfig(raw: unknown, where = "ivanti connection"): IvantiConfig {
-  if (typeof raw !== "object" || raw === null) throw new IvantiConfigError(`${where}: expected an object`);
+  if (typeof raw !== "object" || raw === null) throw new IvantiConfigError(["expected an object"], where);
   const c = raw as Record<string, unknown>;
   const problems: string[] = [];
   const flavour = c.flavour;
@@ -119,7 +123,7 @@ export function parseIvantiConfig(raw: unknown, where = "ivanti connection"): Iv
   }
   if (c.retireNote !== undefined && typeof c.retireNote !== "string")
     problems.push(`"retireNote" must be text`);
-  if (problems.length > 0) throw new IvantiConfigError(`${where}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new IvantiConfigError(problems, where);
   return {
     flavour: flavour as IvantiFlavour,
     baseUrl,
@@ -140,9 +144,9 @@ export function parseIvantiConfig(raw: unknown, where = "ivanti connection"): Iv
 export function ivantiPassword(config: IvantiConfig, env: Record<string, string | undefined>): string {
   const value = env[config.passwordEnv];
   if (value === undefined || value === "") {
-    throw new IvantiConfigError(
+    throw new IvantiConfigError([
       `The environment variable ${config.passwordEnv} is not set: it must hold the password of Ivanti API user "${config.username}"`,
-    );
+    ]);
   }
   return value;
 }

@@ -35,9 +35,13 @@ export interface Maas360Config {
   timeoutMs: number;
 }
 
+/** Every problem found, each on its own (`problems`), and together in the message after `where`. */
 export class Maas360ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly problems: readonly string[],
+    where?: string,
+  ) {
+    super(where === undefined ? problems.join("; ") : `${where}: ${problems.join("; ")}`);
     this.name = "Maas360ConfigError";
   }
 }
@@ -55,9 +59,9 @@ const HOSTS: Record<string, string> = {
 export function maas360Host(billingId: string): string {
   const host = HOSTS[billingId.trim().charAt(0)];
   if (!host) {
-    throw new Maas360ConfigError(
+    throw new Maas360ConfigError([
       `MaaS360 billing ID ${JSON.stringify(billingId)} starts with ${JSON.stringify(billingId.trim().charAt(0))}, which names no known MaaS360 instance (1, 2, 3, 4 or 6): set "baseUrl"`,
-    );
+    ]);
   }
   return host;
 }
@@ -67,7 +71,7 @@ const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) =>
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseMaas360Config(raw: unknown, where = "maas360 connection"): Maas360Config {
-  if (typeof raw !== "object" || raw === null) throw new Maas360ConfigError(`${where}: expected an object`);
+  if (typeof raw !== "object" || raw === null) throw new Maas360ConfigError(["expected an object"], where);
   const c = raw as Record<string, unknown>;
   const problems: string[] = [];
   const billingId = typeof c.billingId === "number" ? String(c.billingId) : c.billingId;
@@ -114,7 +118,7 @@ export function parseMaas360Config(raw: unknown, where = "maas360 connection"): 
     problems.push(`"maxConcurrency" must be 1 to 64`);
   if (c.timeoutMs !== undefined && !isInt(c.timeoutMs, 1000))
     problems.push(`"timeoutMs" must be at least 1000`);
-  if (problems.length > 0) throw new Maas360ConfigError(`${where}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new Maas360ConfigError(problems, where);
   return {
     billingId: (billingId as string).trim(),
     baseUrl,
@@ -149,9 +153,9 @@ export function maas360Secrets(
     missing.push(`${config.passwordEnv} (the password of MaaS360 administrator "${config.username}")`);
   if (!appAccessKey) missing.push(`${config.appAccessKeyEnv} (the access key of app "${config.appId}")`);
   if (missing.length > 0) {
-    throw new Maas360ConfigError(
+    throw new Maas360ConfigError([
       `Environment variable${missing.length > 1 ? "s" : ""} not set: ${missing.join("; ")}`,
-    );
+    ]);
   }
   return { password: password!, appAccessKey: appAccessKey! };
 }
