@@ -78,10 +78,16 @@ export class Engine {
         this.#cache && this.#cache.generation === generation
           ? WorkingSet.reuse(this.#cache.ws, now)
           : await WorkingSet.load(trx, now);
+      // Actions still to finish hold their people and devices; so do those that finished
+      // after this pass's observations were read (another process's worker, meanwhile): what
+      // they changed may not be in the observations yet, and deciding from the state before
+      // them could undo them (a rollback's re-inclusion in the old product's CA seen as not
+      // yet made). The next pass, observing afterwards, releases them.
       const open = await trx
         .selectFrom("actions")
         .select("id")
         .where("status", "in", ["pending", "running"])
+        .union(trx.selectFrom("actions").select("id").where("updated_at", ">", now))
         .execute();
       let policy: MetaValues["targetPolicy"] | undefined = lastCheck;
       if (obs.targetPolicy) {

@@ -1,12 +1,14 @@
 /**
- * Leases under slow work: a worker whose batch outlasts its lease must not run an action
- * another worker has taken over since, and a long call must not lose its own lease.
+ * Work that overlaps in time: a worker whose batch outlasts its lease must not run an action
+ * another worker has taken over since, a long call must not lose its own lease, and a pass
+ * must not decide from observations older than an action that finished meanwhile.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Ports } from "../../src/core/ports/index.ts";
-import { MINUTE } from "../../src/core/time.ts";
+import { HOUR, MINUTE } from "../../src/core/time.ts";
+import { Engine } from "../../src/engine/engine.ts";
 import { Worker } from "../../src/engine/worker.ts";
 import type { ActionRow } from "../../src/store/schema.ts";
 import { Rig } from "./harness.ts";
@@ -121,3 +123,59 @@ describe("leases", () => {
     assert.equal((await statusOf(rig, row.id)).status, "done");
   });
 });
+
+describe("an action finished while a pass observed", () => {
+  it("keeps its people and devices held until a pass observes after it", async () => {
+    const rig = await Rig.create({ seed: 5, people: 20 });
+    after(() => rig.close());
+    await rig.oneWave({ caMode: "immediate" });
+    // Run until some person waits on a CA action (taking them out of the old product's CA).
+    let held: { id: string; ca_action_id: number | null } | undefined;
+    for (let i = 0; i < 40 && !held; i++) {
+      rig.world.advanceTo(rig.now + HOUR);
+      await rig.engine.reconcile();
+      held = await rig.store.db
+        .selectFrom("people")
+        .select(["id", "ca_action_id"])
+        .where("ca_action_id", "is not", null)
+        .executeTakeFirst();
+      if (!held) await rig.worker.drain();
+    }
+    assert.ok(held?.ca_action_id, "a person waits on a CA action");
+    const actionId = held.ca_action_id;
+
+    // Another process's worker finishes that action while this pass reads the inventories.
+    const other = new Worker(rig.store, rig.world.ports, rig.engine.settings, "other");
+    const inventory = rig.world.ports.sourceInventory;
+    const ports: Ports = {
+      ...rig.world.ports,
+      sourceInventory: {
+        ...inventory,
+        async *listDevices() {
+          yield* inventory.listDevices();
+          rig.world.advanceTo(rig.now + MINUTE);
+          for (const row of await other.claim(100)) if (row.id === actionId) await other.execute(row);
+        },
+      },
+    };
+    const engine = new Engine(rig.store, ports, rig.engine.settings);
+    await engine.reconcile();
+    const status = await statusOf(rig, actionId);
+    assert.equal(status.status, "done", "finished during the pass's reads");
+    const during = await personAction(rig, held.id);
+    assert.equal(during, actionId, "still held: the observations predate the action's effect");
+
+    rig.world.advanceTo(rig.now + MINUTE);
+    await engine.reconcile();
+    assert.notEqual(await personAction(rig, held.id), actionId, "released by a pass that observed after it");
+  });
+});
+
+async function personAction(rig: Rig, id: string) {
+  const p = await rig.store.db
+    .selectFrom("people")
+    .select("ca_action_id")
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  return p.ca_action_id;
+}
