@@ -318,6 +318,18 @@ function applyAccess(ws: WorkingSet, obs: Observations, policy: PolicyView): voi
 /** Exclusions that follow from facts: readiness, break-glass owners, staleness, abandonment. */
 function applyExclusions(ws: WorkingSet, settings: EngineSettings): void {
   for (const d of ws.devices.values()) {
+    if (d.excluded_reason === "abandoned-in-limbo" && d.target_id && !d.retired_reason) {
+      // Given up on, then enrolled after all (a person back from leave): it is migrating
+      // again, and counts as migrated once Intune has it, not as abandoned.
+      ws.updateDevice(d, { excluded_reason: null });
+      ws.note({
+        kind: "device-returned",
+        deviceId: d.id,
+        personId: d.person_id,
+        message: "back from limbo: enrolled in Intune after it was given up on",
+      });
+      continue;
+    }
     if (d.excluded_reason || d.retired_reason || d.target_id) continue;
     let reason: ExclusionReason | undefined;
     const owner = d.person_id ? ws.people.get(d.person_id) : undefined;
