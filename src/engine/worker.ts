@@ -28,25 +28,31 @@ export class Worker {
     readonly id = "worker-1",
   ) {}
 
-  /** Claims up to `limit` ready actions (pending and due, or running with an expired lease). */
+  /**
+   * Claims up to `limit` ready actions (pending and due, or running with an expired lease),
+   * fairly across waves: in turns, one wave's next action after another's, starting from a
+   * different wave each claim. By id alone a wave of thousands announced at once would hold
+   * a small wave's next step (a rollback, say) behind every one of its e-mails.
+   */
   async claim(limit: number): Promise<ActionRow[]> {
     const now = this.ports.clock.now();
     const { db } = this.store;
+    const order = await this.#fairCandidates(limit, now);
+    if (order.length === 0) return [];
     const ready = db
       .selectFrom("actions")
       .select("id")
+      .where("id", "in", order)
       .where((eb) =>
         eb.or([
           eb.and([eb("status", "=", "pending"), eb("not_before", "<=", now)]),
           eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)]),
         ]),
-      )
-      .orderBy("id")
-      .limit(limit);
+      );
     // Several workers on PostgreSQL skip each other's rows instead of waiting on them; SQLite
     // serialises writers, so its single UPDATE is already atomic.
     const claimable = this.store.capabilities.skipLocked ? ready.forUpdate().skipLocked() : ready;
-    return db
+    const rows = await db
       .updateTable("actions")
       .set({
         status: "running",
@@ -57,6 +63,51 @@ export class Worker {
       .where("id", "in", claimable)
       .returningAll()
       .execute();
+    const rank = new Map(order.map((id, i) => [id, i]));
+    return rows.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+  }
+
+  #turn = 0;
+
+  /**
+   * Up to `limit` ready action ids in the order to run them: actions a dead worker left
+   * (expired leases) first, then the waves' (and wave-less actions') in turns. One indexed
+   * query per wave: there are tens of waves, and hundreds of thousands of actions.
+   */
+  async #fairCandidates(limit: number, now: number): Promise<number[]> {
+    const { db } = this.store;
+    const expired = await db
+      .selectFrom("actions")
+      .select("id")
+      .where("status", "=", "running")
+      .where("lease_until", "<", now)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    const waves: (string | null)[] = [
+      ...(await db.selectFrom("waves").select("id").orderBy("ordinal").execute()).map((w) => w.id),
+      null,
+    ];
+    const queues: number[][] = [];
+    const start = this.#turn++ % waves.length;
+    for (let i = 0; i < waves.length; i++) {
+      const wave = waves[(start + i) % waves.length]!;
+      const rows = await db
+        .selectFrom("actions")
+        .select("id")
+        .where((eb) => (wave === null ? eb("wave_id", "is", null) : eb("wave_id", "=", wave)))
+        .where("status", "=", "pending")
+        .where("not_before", "<=", now)
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      if (rows.length > 0) queues.push(rows.map((r) => r.id));
+    }
+    const out = expired.map((r) => r.id);
+    for (let k = 0; out.length < limit && queues.some((q) => k < q.length); k++) {
+      for (const q of queues) if (k < q.length && out.length < limit) out.push(q[k]!);
+    }
+    return out;
   }
 
   /**

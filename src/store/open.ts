@@ -22,7 +22,7 @@ import * as m0005 from "./migrations/0005-manual-tasks.ts";
 import * as m0006 from "./migrations/0006-limbo-escalation.ts";
 import * as m0007 from "./migrations/0007-mail-outbox.ts";
 import * as m0008 from "./migrations/0008-dashboard-indexes.ts";
-import * as m0009 from "./migrations/0009-actions-updated.ts";
+import * as m0009 from "./migrations/0009-action-indexes.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -36,7 +36,7 @@ const migrations: Record<string, Migration> = {
   "0006-limbo-escalation": m0006,
   "0007-mail-outbox": m0007,
   "0008-dashboard-indexes": m0008,
-  "0009-actions-updated": m0009,
+  "0009-action-indexes": m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -179,3 +179,58 @@ async function personAction(rig: Rig, id: string) {
     .executeTakeFirstOrThrow();
   return p.ca_action_id;
 }
+
+describe("claims across waves", () => {
+  it("takes the waves' ready actions in turns, so a large wave holds no small one back", async () => {
+    const rig = await Rig.create({ seed: 5, people: 20 });
+    after(() => rig.close());
+    await rig.oneWave();
+    const w1 = await rig.wave("w1");
+    await rig.store.db
+      .insertInto("waves")
+      .values({ ...w1, id: "w2", name: "Wave B", ordinal: 2 })
+      .execute();
+    await rig.store.db.deleteFrom("actions").execute();
+    const now = rig.now;
+    const action = (n: number, wave: string | null) => ({
+      key: `fair-${wave}-${n}`,
+      kind: "mail",
+      wave_id: wave,
+      payload: "{}",
+      status: "pending",
+      attempts: 0,
+      not_before: now,
+      created_at: now,
+      updated_at: now,
+    });
+    // The big wave's thirty first (lower ids), then the small wave's three, then two of none.
+    const rows = [
+      ...Array.from({ length: 30 }, (_, n) => action(n, "w1")),
+      ...Array.from({ length: 3 }, (_, n) => action(n, "w2")),
+      ...Array.from({ length: 2 }, (_, n) => action(n, null)),
+    ];
+    await rig.store.db.insertInto("actions").values(rows).execute();
+
+    const worker = new Worker(rig.store, rig.world.ports, rig.engine.settings, "fair");
+    const first = await worker.claim(6);
+    assert.deepEqual(
+      first.map((a) => a.wave_id),
+      ["w1", "w2", null, "w1", "w2", null],
+      "one of each wave in turn",
+    );
+    const second = await worker.claim(6);
+    assert.deepEqual(
+      second.map((a) => a.wave_id),
+      ["w2", "w1", "w1", "w1", "w1", "w1"],
+      "the next claim starts from the next wave; the small one is done first",
+    );
+    for (const claim of [first, second]) {
+      const w1Ids = claim.filter((a) => a.wave_id === "w1").map((a) => a.id);
+      assert.deepEqual(
+        w1Ids,
+        [...w1Ids].sort((a, b) => a - b),
+        "each wave in order",
+      );
+    }
+  });
+});
