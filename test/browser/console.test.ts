@@ -447,8 +447,14 @@ describe("web console in Chromium", { timeout: 180_000 }, () => {
     assert.equal(await frame.getAttribute("sandbox"), "", "the message runs no script and has no origin");
     const body = page.frameLocator("iframe.template-frame").locator("body");
     await body
-      .getByText(/Unternehmensportal|Company Portal/)
+      .getByText(/Unternehmensportal/)
       .first()
+      .waitFor();
+    // The three choices each fetch a preview: wait until the plain text shows the last one
+    // (German), not an earlier one still on screen on a slow machine.
+    await page
+      .locator(".template-text")
+      .filter({ hasText: /Unternehmensportal/ })
       .waitFor();
     const text = (await page.locator(".template-text").textContent()) ?? "";
     assert.match(text, /Android/);
