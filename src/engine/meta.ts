@@ -57,6 +57,10 @@ export async function setMeta<K extends keyof MetaValues>(
   key: K,
   value: MetaValues[K],
 ): Promise<void> {
+  await upsert(db, key, value);
+}
+
+async function upsert(db: Db, key: string, value: unknown): Promise<void> {
   const json = JSON.stringify(value);
   await db
     .insertInto("meta")
@@ -74,13 +78,7 @@ export async function setMeta<K extends keyof MetaValues>(
 const LOOP_PREFIX = "engineLoop:";
 
 export async function setEngineLoop(db: Db, status: EngineLoopStatus): Promise<void> {
-  const key = `${LOOP_PREFIX}${status.host}:${status.pid}`;
-  const json = JSON.stringify(status);
-  await db
-    .insertInto("meta")
-    .values({ key, value: json })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value: json }))
-    .execute();
+  await upsert(db, `${LOOP_PREFIX}${status.host}:${status.pid}`, status);
 }
 
 /** Every loop that has reported, most recent heartbeat first. */
