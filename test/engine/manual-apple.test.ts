@@ -7,11 +7,15 @@ import { after, describe, it } from "node:test";
 import { DAY, ManualClock } from "../../src/core/time.ts";
 import { confirmTask } from "../../src/engine/manual-access.ts";
 import { APPLE_REASSIGN_KIND, ManualAppleAssignment } from "../../src/engine/manual-apple.ts";
-import { openTestStore } from "../support/store.ts";
+import { dropTestStore, newStoreLocation, openTestStore } from "../support/store.ts";
 
 describe("Apple Business Manager reassignments as manual tasks", async () => {
-  const store = await openTestStore();
-  after(() => store.close());
+  const location = newStoreLocation();
+  const store = await openTestStore(location);
+  after(async () => {
+    await store.close();
+    await dropTestStore(location);
+  });
   const clock = new ManualClock(Date.parse("2027-03-01T09:00:00Z"));
   const apple = new ManualAppleAssignment(store.db, clock);
   const deadline = clock.now() + 14 * DAY;
