@@ -4,8 +4,8 @@
  * so tables and `--json` read the same whichever way a command ran.
  */
 import { DEVICE_STATES } from "../core/model.ts";
-import { DAY } from "../core/time.ts";
 import type { ChecklistItem, ManualItem } from "../engine/retirement.ts";
+import { settingsFromDays } from "../server/routes/waves.ts";
 import type { AuditRow } from "../store/schema.ts";
 import type { ApiClient } from "./api-client.ts";
 import type { ReadinessDevice } from "./commands/readiness.ts";
@@ -124,16 +124,7 @@ export async function remoteWaveShow(api: ApiClient, id: string): Promise<WaveSh
     ordinal: w.ordinal,
     pilot: w.pilot ? 1 : 0,
     status: w.status,
-    settings: {
-      caMode: s.caMode as WaveShowResult["settings"]["caMode"],
-      gracePeriod: s.gracePeriodDays * DAY,
-      announceLead: s.announceLeadDays * DAY,
-      unenrollDeadline: s.unenrollDeadlineDays * DAY,
-      reminderEvery: s.reminderEveryDays * DAY,
-      maxReminders: s.maxReminders,
-      successThreshold: s.successThreshold,
-      appleDeadline: s.appleDeadlineDays * DAY,
-    },
+    settings: settingsFromDays(s),
     groups: w.groups,
     announce_at: ms(w.announceAt),
     announced_at: msOrNull(w.announcedAt),

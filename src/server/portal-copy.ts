@@ -5,8 +5,6 @@
  * buttons) is translated in the web console; everything about a device comes from here.
  */
 
-import type { ReadinessPath } from "../core/model.ts";
-import type { EnrollmentMode, Platform } from "../core/platform.ts";
 import {
   catalog,
   DateFormatter,
@@ -16,6 +14,7 @@ import {
   type MessageLocale,
   resolveLocale,
 } from "../notify/locale.ts";
+import { deviceInfoFromRow } from "../notify/outbox-mailer.ts";
 import { deviceSteps } from "../notify/templates/steps.ts";
 import type { DeviceRow, PersonRow } from "../store/schema.ts";
 import type { NextStep } from "./views.ts";
@@ -195,14 +194,7 @@ export function localiseDevice(
 ): LocalisedDevice {
   const c = COPY[locale];
   const dates = new DateFormatter(formattingLocale(person.locale, locale), person.time_zone);
-  const info = {
-    id: d.id,
-    name: d.model,
-    platform: d.platform as Platform,
-    mode: d.mode as EnrollmentMode,
-    path: d.path as ReadinessPath,
-    appleDeadlineAt: d.apple_deadline_at,
-  };
+  const info = deviceInfoFromRow(d);
   const all = () => deviceSteps(info, locale, dates).steps;
   const enrollOnly = () => deviceSteps(info, locale, dates, { enrollOnly: true }).steps;
   const status = c.states[d.state] ?? d.state;

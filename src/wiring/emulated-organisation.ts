@@ -19,6 +19,7 @@ import {
   workspaceOneConnectorSettings,
 } from "../emulators/workspace-one/index.ts";
 import type { SimulatedOrganisation } from "../world/world.ts";
+import { graphConnectorConfig } from "./fleet-connection.ts";
 
 export const SOURCE_VENDORS = ["workspace-one", "ivanti"] as const;
 export type SourceVendor = (typeof SOURCE_VENDORS)[number];
@@ -53,22 +54,7 @@ export async function emulateOrganisation(
   const deps = { clock: world.clock, sleep: worldSleep(world) };
 
   const graphEmu = await startGraphEmulator({ world, random: random(1), ...(faults ? { faults } : {}) });
-  const g = graphEmu.config;
-  const graph = graphPorts(
-    {
-      tenantId: g.tenantId,
-      clientId: g.clientId,
-      clientSecret: g.clientSecret,
-      authorityBaseUrl: g.authorityBaseUrl,
-      graphBaseUrl: g.graphBaseUrl,
-      notYetMigratedGroupId: g.notYetMigratedGroupId,
-      targetPolicyId: g.targetPolicyId,
-      breakGlassUpns: g.breakGlassUpns,
-      legacy: g.legacy,
-      mailSender: g.mailSender,
-    },
-    { ...deps, random: random(2) },
-  );
+  const graph = graphPorts(graphConnectorConfig(graphEmu.config), { ...deps, random: random(2) });
 
   const source = await startSource(world, options.source, faults, random, deps);
   if (!graph.mailer || !graph.sourceAccess)

@@ -9,7 +9,7 @@ import { type Sleep, seededRandom } from "../connectors/http/index.ts";
 import { parseWorkspaceOneConfig } from "../connectors/workspace-one/index.ts";
 import type { Ports } from "../core/ports/index.ts";
 import type { Clock } from "../core/time.ts";
-import { startGraphEmulator } from "../emulators/graph/index.ts";
+import { type GraphEmulatorConfig, startGraphEmulator } from "../emulators/graph/index.ts";
 import type { EmulatorStats, FaultOptions, KitLogger } from "../emulators/kit/index.ts";
 import {
   startWorkspaceOneEmulator,
@@ -19,21 +19,18 @@ import type { SimulatedOrganisation } from "../world/world.ts";
 import { connectorPorts } from "./installation-ports.ts";
 
 export interface FleetConnection {
-  graph: {
-    tenantId: string;
-    clientId: string;
-    clientSecret: string;
-    authorityBaseUrl: string;
-    graphBaseUrl: string;
-    notYetMigratedGroupId: string;
-    targetPolicyId: string;
-    breakGlassUpns: string[];
-    legacy: { excludedGroupId: string; policyId: string };
-    mailSender: string;
-  };
+  graph: GraphConnectorConfig;
   workspaceOne: { config: Record<string, unknown>; env: Record<string, string> };
   /** Real-time bound on one send; shorter than the emulators' `timeout` hold when that fault is on. */
   timeoutMs?: number;
+}
+
+/** The Graph connector's settings for a Graph emulator: its config is in the connector's own field names. */
+export type GraphConnectorConfig = Omit<GraphEmulatorConfig, "breakGlassGroupId">;
+
+export function graphConnectorConfig(g: GraphEmulatorConfig): GraphConnectorConfig {
+  const { breakGlassGroupId: _group, ...config } = g;
+  return { ...config, breakGlassUpns: [...g.breakGlassUpns] };
 }
 
 export interface FleetEmulators {
@@ -86,18 +83,7 @@ export async function startFleetEmulators(
     throw new Error("the Graph emulator lacks the legacy CA group or a mail sender");
   return {
     connection: {
-      graph: {
-        tenantId: g.tenantId,
-        clientId: g.clientId,
-        clientSecret: g.clientSecret,
-        authorityBaseUrl: g.authorityBaseUrl,
-        graphBaseUrl: g.graphBaseUrl,
-        notYetMigratedGroupId: g.notYetMigratedGroupId,
-        targetPolicyId: g.targetPolicyId,
-        breakGlassUpns: [...g.breakGlassUpns],
-        legacy: g.legacy,
-        mailSender: g.mailSender,
-      },
+      graph: graphConnectorConfig(g),
       workspaceOne: workspaceOneConnectorSettings(ws1),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },

@@ -1,6 +1,6 @@
 /** Waves: list with the pilot gate, one wave, plan, reschedule, move people, start, roll back. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
+import { type Static, Type } from "typebox";
 import type { WaveSettings, WaveStatus } from "../../core/model.ts";
 import {
   type Capacity,
@@ -53,6 +53,20 @@ function settingsInDays(s: WaveSettings) {
     maxReminders: s.maxReminders,
     successThreshold: s.successThreshold,
     appleDeadlineDays: s.appleDeadline / DAY,
+  };
+}
+
+/** The inverse of `settingsInDays`: the API's and the stored defaults' days back to a wave's settings. */
+export function settingsFromDays(d: Static<typeof WaveSettingsDays>): WaveSettings {
+  return {
+    caMode: d.caMode as WaveSettings["caMode"],
+    gracePeriod: d.gracePeriodDays * DAY,
+    announceLead: d.announceLeadDays * DAY,
+    unenrollDeadline: d.unenrollDeadlineDays * DAY,
+    reminderEvery: d.reminderEveryDays * DAY,
+    maxReminders: d.maxReminders,
+    successThreshold: d.successThreshold,
+    appleDeadline: d.appleDeadlineDays * DAY,
   };
 }
 
@@ -249,16 +263,11 @@ export const wavesRoutes: FastifyPluginAsyncTypebox<{ ctx: ServerContext }> = as
         requestsPerPerson: s.capacity.requestsPerPerson,
       };
       const w = s.waves;
-      const settings: WaveSettings = {
+      const settings = settingsFromDays({
+        ...w,
         caMode: body.mode ?? w.caMode,
-        gracePeriod: (body.graceDays ?? w.gracePeriodDays) * DAY,
-        announceLead: w.announceLeadDays * DAY,
-        unenrollDeadline: w.unenrollDeadlineDays * DAY,
-        reminderEvery: w.reminderEveryDays * DAY,
-        maxReminders: w.maxReminders,
-        successThreshold: w.successThreshold,
-        appleDeadline: w.appleDeadlineDays * DAY,
-      };
+        gracePeriodDays: body.graceDays ?? w.gracePeriodDays,
+      });
       const options = defaultPlanOptions(start, settings, capacity);
       options.waveSpacing = (body.spacingDays ?? s.planning.waveSpacingDays) * DAY;
       options.pilotShare = body.pilotShare ?? s.planning.pilotShare;
