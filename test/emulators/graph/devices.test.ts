@@ -1,6 +1,6 @@
 /** The Graph emulator's managedDevices: entities, paging, $select/$filter/$top, udid, casings, actions. */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, test } from "node:test";
 import { normaliseIdentifier } from "../../../src/core/identifiers.ts";
@@ -8,7 +8,7 @@ import { MINUTE } from "../../../src/core/time.ts";
 import { GRAPH_PERMISSIONS, MANAGED_DEVICE_PROPERTIES } from "../../../src/emulators/graph/index.ts";
 import { withHarness } from "./helpers.ts";
 
-const METADATA = resolve(import.meta.dirname, "../../../../shared/docs/graph-metadata.json");
+const METADATA = resolve(import.meta.dirname, "../../fixtures/graph-metadata.json");
 const DEVICES = "/deviceManagement/managedDevices";
 
 describe("graph emulator: managedDevice entities", () => {
@@ -19,20 +19,18 @@ describe("graph emulator: managedDevice entities", () => {
       assert.ok(r.body.value.length > 10);
       const d = r.body.value[0];
       assert.deepEqual(Object.keys(d).sort(), [...MANAGED_DEVICE_PROPERTIES].sort());
-      if (existsSync(METADATA)) {
-        const meta = JSON.parse(readFileSync(METADATA, "utf8"));
-        assert.deepEqual(
-          [...MANAGED_DEVICE_PROPERTIES].sort(),
-          Object.keys(meta.entities.managedDevice.properties).sort(),
-        );
-        const enums: Record<string, string[]> = meta.enums;
-        for (const dev of r.body.value) {
-          assert.ok(enums.complianceState!.includes(dev.complianceState), dev.complianceState);
-          assert.ok(enums.managementState!.includes(dev.managementState));
-          assert.ok(enums.managedDeviceOwnerType!.includes(dev.managedDeviceOwnerType));
-          assert.ok(enums.managementAgentType!.includes(dev.managementAgent));
-          assert.ok(enums.deviceEnrollmentType!.includes(dev.deviceEnrollmentType), dev.deviceEnrollmentType);
-        }
+      const meta = JSON.parse(readFileSync(METADATA, "utf8"));
+      assert.deepEqual(
+        [...MANAGED_DEVICE_PROPERTIES].sort(),
+        Object.keys(meta.entities.managedDevice.properties).sort(),
+      );
+      const enums: Record<string, string[]> = meta.enums;
+      for (const dev of r.body.value) {
+        assert.ok(enums.complianceState!.includes(dev.complianceState), dev.complianceState);
+        assert.ok(enums.managementState!.includes(dev.managementState));
+        assert.ok(enums.managedDeviceOwnerType!.includes(dev.managedDeviceOwnerType));
+        assert.ok(enums.managementAgentType!.includes(dev.managementAgent));
+        assert.ok(enums.deviceEnrollmentType!.includes(dev.deviceEnrollmentType), dev.deviceEnrollmentType);
       }
     });
   });
