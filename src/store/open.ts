@@ -5,12 +5,16 @@
  */
 import SQLite from "better-sqlite3";
 import {
+  type DatabaseIntrospector,
   Kysely,
   type Migration,
   type MigrationProvider,
   Migrator,
   PostgresDialect,
+  type PostgresDialectConfig,
   SqliteDialect,
+  sql,
+  type TableMetadata,
 } from "kysely";
 import pg from "pg";
 import { CAPABILITIES, type Capabilities } from "./dialect.ts";
@@ -98,9 +102,45 @@ export async function openPostgresStore(url: string, options: { schema?: string 
     max: 10,
     options: `-c search_path=${schema}`,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
   await migrate(db, schema);
   return { db, capabilities: CAPABILITIES.postgres, close: () => db.destroy() };
+}
+
+/**
+ * Kysely's PostgreSQL introspection, which its migrator uses to find its own tables, reads every
+ * schema in the database and names each table in a function call: another installation's (or
+ * test's) schema dropped meanwhile made this one's migration fail with `schema "…" does not
+ * exist`. This dialect's introspection looks at the installation's own schema only.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly schema: string,
+  ) {
+    super(config);
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely hands the introspector an untyped instance
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const schema = this.schema;
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; kind: string }>`
+        select c.relname as name, c.relkind as kind
+          from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = ${schema} and c.relkind in ('r', 'v', 'p')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: r.kind === "v", columns: [] }));
+    };
+    return {
+      getSchemas: async () => {
+        const { rows } = await sql<{ name: string }>`
+          select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+        return rows;
+      },
+      getTables,
+      getMetadata: async () => ({ tables: await getTables() }),
+    };
+  }
 }
 
 /** Opens (creating if needed) a SQLite store at `path`, or in memory for ":memory:", and migrates it. */
