@@ -203,7 +203,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       armed?.check();
     },
   });
-  const store: Store = await openPostgresStore(options.databaseUrl, { schema: options.schema });
+  // The emulators are closed in the `finally` below; a store that cannot open must not leave
+  // them listening, or this process never exits.
+  const store: Store = await openPostgresStore(options.databaseUrl, { schema: options.schema }).catch(
+    async (error: unknown) => {
+      await emulators.close();
+      throw error;
+    },
+  );
   const execLog = `${tmpdirPath()}/ferry-fleet-${options.schema}.log`;
   // Opened for appending, as every worker opens it: O_APPEND writes land whole and in the
   // order they were made, so the file's order is real time across processes.
